@@ -1,0 +1,329 @@
+"""ember: PyTorch, rebuilt in pure Python on NumPy. `import ember as torch`."""
+
+from __future__ import annotations
+
+from typing import Any as _Any
+
+from . import _dtype
+from ._dtype import (  # noqa: F401
+    bool,
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
+
+# torch's aliases (they shadow the builtins in this module: use _builtin_* below)
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
+from ._device import Size, device  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from ._creation import (  # noqa: F401
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    arange,
+    as_tensor,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    ones,
+    ones_like,
+    range,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .random import (  # noqa: F401
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+)
+from .autograd.grad_mode import (  # noqa: F401
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from ._tensor_str import set_printoptions, get_printoptions  # noqa: F401
+from ._storage import TypedStorage, UntypedStorage  # noqa: F401
+from . import autograd, cuda, random, utils  # noqa: F401
+from .ops import linalg as _la, movement as _mv, pointwise as _pw, reduce as _rd
+from .ops.pointwise import add, clamp, div, maximum, minimum, sub, where  # noqa: F401
+from .ops.pointwise import pow  # noqa: F401
+from .ops.reduce import argmax, argmin, histc, max, mean, min, norm, return_types, std, sum, var  # noqa: F401
+from .ops.reduce import amax, amin  # noqa: F401
+from .ops.linalg import bmm, dot, matmul, mm, mv  # noqa: F401
+from .ops.movement import cat, gather, index_select, masked_select, nonzero, stack  # noqa: F401
+from .ops.movement import chunk, narrow, select, split, unbind  # noqa: F401
+
+__version__ = "2.13.0+ember"
+_builtin_bool = type(True)
+
+
+class layout:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+
+class memory_format:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+
+
+def _out(out: Tensor | None, r: Tensor) -> Tensor:
+    if out is None:
+        return r
+    return _pw._write_out(out, r)
+
+
+# function forms of the Tensor methods: torch.exp(x) is x.exp()
+def _unary(name: str) -> _Any:
+    def f(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+        return _out(out, getattr(input, name)())
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"torch.{name}(input) is input.{name}(). See torch.{name}."
+    return f
+
+
+abs = _unary("abs")
+absolute = abs
+exp = _unary("exp")
+log = _unary("log")
+sqrt = _unary("sqrt")
+neg = _unary("neg")
+negative = neg
+reciprocal = _unary("reciprocal")
+relu = _unary("relu")
+sigmoid = _unary("sigmoid")
+tanh = _unary("tanh")
+sign = _unary("sign")
+isnan = _unary("isnan")
+isinf = _unary("isinf")
+isfinite = _unary("isfinite")
+logical_not = _unary("logical_not")
+clip = clamp
+concat = concatenate = cat
+true_divide = divide = div
+subtract = sub
+
+
+def mul(input: _Any, other: _Any, *, out: Tensor | None = None) -> Tensor:
+    """input * other. See torch.mul."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _out(out, _pw.binary(_pw.Mul, input, other))
+
+
+multiply = mul
+
+
+def floor_divide(input: Tensor, other: _Any, *, out: Tensor | None = None) -> Tensor:
+    return _out(out, _pw.binary(_pw.FloorDivide, input, other))
+
+
+def remainder(input: Tensor, other: _Any, *, out: Tensor | None = None) -> Tensor:
+    return _out(out, _pw.binary(_pw.Remainder, input, other))
+
+
+def _cmp(name: str, fn: _Any) -> _Any:
+    def f(input: Tensor, other: _Any, *, out: Tensor | None = None) -> Tensor:
+        return _out(out, _pw.compare(fn, input, other))
+
+    f.__name__ = name
+    return f
+
+
+import numpy as _np  # noqa: E402
+
+eq = _cmp("eq", _np.equal)
+ne = not_equal = _cmp("ne", _np.not_equal)
+lt = less = _cmp("lt", _np.less)
+le = less_equal = _cmp("le", _np.less_equal)
+gt = greater = _cmp("gt", _np.greater)
+ge = greater_equal = _cmp("ge", _np.greater_equal)
+
+
+def logical_and(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(out, input.logical_and(other))
+
+
+def logical_or(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(out, input.logical_or(other))
+
+
+def logical_xor(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(out, input.logical_xor(other))
+
+
+def equal(input: Tensor, other: Tensor) -> _builtin_bool:
+    return input.equal(other)
+
+
+def allclose(input: Tensor, other: Tensor, rtol: _Any = 1e-05, atol: _Any = 1e-08, equal_nan: _Any = False) -> _Any:
+    return input.allclose(other, rtol, atol, equal_nan)
+
+
+def outer(input: Tensor, vec2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(out, input.outer(vec2))
+
+
+ger = outer
+
+
+def reshape(input: Tensor, shape: _Any) -> Tensor:
+    return input.reshape(shape)
+
+
+def flatten(input: Tensor, start_dim: _Any = 0, end_dim: _Any = -1) -> Tensor:
+    return input.flatten(start_dim, end_dim)
+
+
+def unflatten(input: Tensor, dim: _Any, sizes: _Any) -> Tensor:
+    return input.unflatten(dim, sizes)
+
+
+def transpose(input: Tensor, dim0: _Any, dim1: _Any) -> Tensor:
+    return input.transpose(dim0, dim1)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input: Tensor) -> Tensor:
+    return input.t()
+
+
+def permute(input: Tensor, dims: _Any) -> Tensor:
+    return input.permute(dims)
+
+
+def squeeze(input: Tensor, dim: _Any = None) -> Tensor:
+    return input.squeeze(dim)
+
+
+def unsqueeze(input: Tensor, dim: _Any) -> Tensor:
+    return input.unsqueeze(dim)
+
+
+def clone(input: Tensor, *, memory_format: _Any = None) -> Tensor:
+    return input.clone()
+
+
+def numel(input: Tensor) -> _Any:
+    return input.numel()
+
+
+def is_tensor(obj: _Any) -> _builtin_bool:
+    """True for ember tensors. See torch.is_tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_storage(obj: _Any) -> _builtin_bool:
+    return isinstance(obj, (TypedStorage, UntypedStorage))
+
+
+def is_floating_point(input: Tensor) -> _builtin_bool:
+    return input.is_floating_point()
+
+
+def is_complex(input: Tensor) -> _builtin_bool:
+    return input.is_complex()
+
+
+def is_nonzero(input: Tensor) -> _builtin_bool:
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return input.__bool__()
+
+
+def result_type(tensor1: _Any, tensor2: _Any) -> dtype:
+    """The dtype an op on these operands gives, by torch's promotion rules. See torch.result_type."""
+    return _pw.result_dtype(_pw.Add, *(x if isinstance(x, Tensor) else x for x in (tensor1, tensor2))) if isinstance(
+        tensor1, Tensor) else _pw.result_dtype(_pw.Add, tensor(tensor1) if not isinstance(tensor1, Tensor) else tensor1,
+                                               tensor2)  # fmt: skip
+
+
+def can_cast(from_: dtype, to: dtype) -> _builtin_bool:
+    """Whether torch allows casting from_ to `to` in an in-place op. See torch.can_cast."""
+    return _pw._can_cast(from_, to)
+
+
+def broadcast_shapes(*shapes: _Any) -> Size:
+    try:
+        return Size(_np.broadcast_shapes(*[tuple(s) if not isinstance(s, _builtin_int) else (s,) for s in shapes]))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape") from None
+
+
+_builtin_int = type(1)
+
+
+def get_default_device() -> device:
+    return device("cpu")
+
+
+def set_default_device(d: _Any) -> None:
+    from ._device import check_device
+
+    check_device(d)
+
+
+def compile(model: _Any = None, **kwargs: _Any) -> _Any:
+    """No compiler here: returns the model (or a decorator) unchanged."""
+    if model is None:
+        return lambda m: m
+    return model

@@ -1,0 +1,1021 @@
+"""Tensor: one NumPy ndarray plus the autograd fields. Every method is a thin call into ops/."""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import _dtype as D
+from ._device import CPU, Size, check_device, device
+from .autograd.grad_mode import MODE
+
+_new = object.__new__
+_FROM_NP = D.FROM_NP
+
+
+def _wrap(arr: np.ndarray) -> Tensor:
+    """A fresh tensor around `arr`, no copy. The one constructor every op uses."""
+    t = _new(Tensor)
+    t._data = arr
+    t.grad_fn = None
+    t._requires_grad = False
+    t.grad = None
+    t._version = [0]
+    t._base = None
+    return t
+
+
+def _view_of(arr: np.ndarray, src: Tensor) -> Tensor:
+    """A tensor around `arr`, a NumPy view of `src`'s data: shares its version counter and its base."""
+    t = _new(Tensor)
+    t._data = arr
+    t.grad_fn = None
+    t._requires_grad = False
+    t.grad = None
+    t._version = src._version
+    t._base = src._base if src._base is not None else src
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it. See torch.Tensor.
+
+    >>> ember.tensor([[1, 2], [3, 4]]).sum()
+    tensor(10)
+    """
+
+    __slots__ = ("_data", "grad_fn", "_requires_grad", "grad", "_version", "_base", "__weakref__", "__dict__")
+    __array_priority__ = 1000  # NumPy defers to our reflected operators: ndarray + Tensor -> Tensor
+    # rarely set, so class-level defaults with per-instance values in __dict__ (no cost for most tensors)
+    _acc = None  # weakref to the AccumulateGrad node of a leaf
+    _backward_hooks = None
+    _post_accumulate_hooks = None
+    _retains_grad = False
+    _output_nr = 0  # which output of its grad_fn this tensor is (custom Functions with several outputs)
+
+    # legacy constructor: Tensor(2, 3), Tensor([[1, 2]]), Tensor(size=...), Tensor(storage) -> default dtype
+    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
+        from ._creation import _legacy_new
+
+        return _legacy_new(cls, D.get_default_dtype(), args, kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def dtype(self) -> D.dtype:
+        return _FROM_NP[self._data.dtype]
+
+    @staticmethod
+    def _dtype_of(np_dtype: np.dtype) -> D.dtype:
+        return _FROM_NP[np_dtype]
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Size | int:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._data.nbytes
+
+    @property
+    def device(self) -> device:
+        return CPU
+
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    is_mps = False
+
+    @property
+    def layout(self) -> Any:
+        from . import strided
+
+        return strided
+
+    def get_device(self) -> int:
+        return -1
+
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
+        isz = self._data.itemsize
+        st = tuple(s // isz for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def _root(self) -> np.ndarray:
+        a = self._data
+        while isinstance(a.base, np.ndarray):
+            a = a.base
+        return a
+
+    def storage_offset(self) -> int:
+        root = self._root()
+        return (self._data.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // self._data.itemsize
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0]
+
+    def untyped_storage(self) -> Any:
+        from ._storage import UntypedStorage
+
+        return UntypedStorage._of(self)
+
+    def storage(self) -> Any:
+        from ._storage import TypedStorage
+
+        return TypedStorage._of(self)
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return self._data.dtype.kind == "c"
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    def is_inference(self) -> bool:
+        return False
+
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
+        if dtype is None:
+            return f"torch.{self.dtype._storage}Tensor"
+        if isinstance(dtype, str):
+            name = dtype.removeprefix("torch.").removesuffix("Tensor")
+            for d in D.ALL:
+                if d._storage == name:
+                    return self.to(d)
+            raise ValueError(f"invalid type: '{dtype}'")
+        if isinstance(dtype, type) and issubclass(dtype, Tensor):
+            return self.to(getattr(dtype, "_legacy_dtype", D.get_default_dtype()))
+        return self.to(dtype)
+
+    # ------------------------------------------------------------------ autograd fields
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+                )
+            return self
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    def _grad_node(self) -> Any:
+        """Where this tensor's gradient goes: its grad_fn, or the AccumulateGrad of a leaf (one per leaf)."""
+        fn = self.grad_fn
+        if fn is not None:
+            return fn
+        if not self._requires_grad:
+            return None
+        ref = self._acc
+        acc = ref() if ref is not None else None
+        if acc is None:
+            from .ops.op import AccumulateGrad
+
+            acc = AccumulateGrad(self)
+            self._acc = weakref.ref(acc)
+        return acc
+
+    @property
+    def data(self) -> Tensor:
+        t = _view_of(self._data, self)
+        t._version = [0]  # .data does not share the version counter: in-place changes go unseen by autograd
+        return t
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Keep .grad on this non-leaf tensor after backward. See torch.Tensor.retain_grad."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        ref = weakref.ref(self)
+
+        def hook(grads: tuple) -> None:
+            t = ref()
+            if t is not None:
+                g = grads[0]
+                t.grad = g.detach().clone() if t.grad is None else t.grad + g.detach()
+
+        self.grad_fn.register_prehook(hook)
+
+    def register_hook(self, hook: Callable) -> Any:
+        """Call `hook(grad)` when this tensor's gradient is computed; it may return a replacement."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .utils.hooks import RemovableHandle
+
+        if self.grad_fn is not None:
+            return self.grad_fn.register_prehook(lambda grads: None if (r := hook(grads[0])) is None else (r,))
+        if self._backward_hooks is None:
+            self._backward_hooks = {}
+        h = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[h.id] = hook
+        return h
+
+    def register_post_accumulate_grad_hook(self, hook: Callable) -> Any:
+        from .utils.hooks import RemovableHandle
+
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = {}
+        h = RemovableHandle(self._post_accumulate_hooks)
+        self._post_accumulate_hooks[h.id] = hook
+        return h
+
+    def backward(
+        self, gradient: Tensor | None = None, retain_graph: bool | None = None, create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:  # fmt: skip
+        """Accumulate d(self)/d(leaf) into every leaf's .grad. See torch.Tensor.backward."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, cut from the graph."""
+        return _view_of(self._data, self)
+
+    def detach_(self) -> Tensor:
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The ndarray itself: changing one changes the other."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = self._data
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def item(self) -> Any:
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(self._data.reshape(()).real if self._data.dtype.kind != "c" else self._data.reshape(()))
+
+    def __int__(self) -> int:
+        if self._data.size != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return int(self._data.reshape(()))
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __complex__(self) -> complex:
+        return complex(self._data.reshape(()))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self, *, tensor_contents: Any = None) -> str:
+        from ._tensor_str import _str
+
+        return _str(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto: int) -> tuple:
+        return (_rebuild, (self._data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a torch.nn.utils."
+                "weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self).__new__(type(self), _wrap(self._data.copy()), self._requires_grad) if type(self) is not Tensor \
+            else _wrap(self._data.copy())  # fmt: skip
+        new._requires_grad = self._requires_grad
+        if self.grad is not None:
+            new.grad = self.grad.__deepcopy__(memo)
+        if getattr(self, "__dict__", None):
+            import copy
+
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        memo[id(self)] = new
+        return new
+
+    # ------------------------------------------------------------------ device and dtype moves
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Return this tensor with another dtype and/or device (itself when nothing changes). See torch.Tensor.to."""
+        dt, dev, copy = None, None, kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        for a in args:
+            if isinstance(a, D.dtype):
+                dt = a
+            elif isinstance(a, (str, device)):
+                dev = a
+            elif isinstance(a, Tensor):
+                dt, dev = a.dtype, a.device
+            elif isinstance(a, bool):
+                pass  # the legacy non_blocking / copy positionals
+            elif a is not None:
+                raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+        dt = kwargs.pop("dtype", dt)
+        dev = kwargs.pop("device", dev)
+        check_device(dev)
+        if dt is None or _FROM_NP[self._data.dtype] is dt:
+            return self.clone() if copy else self
+        return _pw.ToCopy.apply(self, dtype=dt)
+
+    def cpu(self, memory_format: Any = None) -> Tensor:
+        return self
+
+    def cuda(self, device: Any = None, non_blocking: bool = False, memory_format: Any = None) -> Tensor:
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def float(self) -> Tensor:
+        return self.to(D.float32)
+
+    def double(self) -> Tensor:
+        return self.to(D.float64)
+
+    def half(self) -> Tensor:
+        return self.to(D.float16)
+
+    def long(self) -> Tensor:
+        return self.to(D.int64)
+
+    def int(self) -> Tensor:
+        return self.to(D.int32)
+
+    def short(self) -> Tensor:
+        return self.to(D.int16)
+
+    def char(self) -> Tensor:
+        return self.to(D.int8)
+
+    def byte(self) -> Tensor:
+        return self.to(D.uint8)
+
+    def bool(self) -> Tensor:
+        return self.to(D.bool)
+
+    def cfloat(self) -> Tensor:
+        return self.to(D.complex64)
+
+    def cdouble(self) -> Tensor:
+        return self.to(D.complex128)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def clone(self, *, memory_format: Any = None) -> Tensor:
+        return _pw.Clone.apply(self)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        return self if self._data.flags.c_contiguous else _pw.Clone.apply(self, order="C")
+
+    # ------------------------------------------------------------------ operators (each an Op.apply)
+    def __add__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Add, self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Add, self, other)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Sub, self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _pw.rsub(self, other)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Mul, self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Mul, self, other)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Div, self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _pw.rdiv(self, other)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.FloorDivide, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.FloorDivide, _pw.as_operand(other, self), self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Remainder, self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Remainder, _pw.as_operand(other, self), self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return _pw.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return _pw.rpow(self, other)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _la.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _la.matmul(_pw.as_operand(other, self), self)
+
+    def __neg__(self) -> Tensor:
+        return _pw.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return _pw.Abs.apply(self)
+
+    def __invert__(self) -> Tensor:
+        return _pw.bitwise_not(self)
+
+    def __and__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.BitwiseAnd, self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.BitwiseOr, self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.BitwiseXor, self, other)
+
+    __rxor__ = __xor__
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _pw.compare(np.equal, self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _pw.compare(np.not_equal, self, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return _pw.compare(np.less, self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return _pw.compare(np.less_equal, self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return _pw.compare(np.greater, self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return _pw.compare(np.greater_equal, self, other)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.Add, self, other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.Sub, self, other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.Mul, self, other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.Div, self, other)
+
+    def __ifloordiv__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.FloorDivide, self, other)
+
+    def __imod__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.Remainder, self, other)
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return _pw.inplace_pow(self, other)
+
+    def __iand__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.BitwiseAnd, self, other)
+
+    def __ior__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.BitwiseOr, self, other)
+
+    def __ixor__(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.BitwiseXor, self, other)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _mv.getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        _mv.setitem(self, index, value)
+
+    # ------------------------------------------------------------------ named methods
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.add(self, other, alpha=alpha)
+
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.inplace(_pw.Add, self, other if alpha == 1 else _pw.scaled(other, alpha))
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return _pw.inplace(_pw.Sub, self, other if alpha == 1 else _pw.scaled(other, alpha))
+
+    subtract_ = sub_
+
+    def mul(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Mul, self, other)
+
+    multiply = mul
+
+    def mul_(self, other: Any) -> Tensor:
+        return _pw.inplace(_pw.Mul, self, other)
+
+    multiply_ = mul_
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _pw.div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return _pw.inplace(_pw.Div if rounding_mode is None else _pw.DIV_MODES[rounding_mode], self, other)
+
+    divide_ = true_divide_ = div_
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.FloorDivide, self, other)
+
+    def remainder(self, other: Any) -> Tensor:
+        return _pw.binary(_pw.Remainder, self, other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return _pw.pow(self, exponent)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return _pw.inplace_pow(self, exponent)
+
+    def neg(self) -> Tensor:
+        return _pw.neg(self)
+
+    negative = neg
+
+    def neg_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Neg, self)
+
+    negative_ = neg_
+
+    def abs(self) -> Tensor:
+        return _pw.Abs.apply(self)
+
+    absolute = abs
+
+    def abs_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Abs, self)
+
+    absolute_ = abs_
+
+    def exp(self) -> Tensor:
+        return _pw.Exp.apply(self)
+
+    def exp_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Exp, self)
+
+    def log(self) -> Tensor:
+        return _pw.Log.apply(self)
+
+    def log_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Log, self)
+
+    def sqrt(self) -> Tensor:
+        return _pw.Sqrt.apply(self)
+
+    def sqrt_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Sqrt, self)
+
+    def reciprocal(self) -> Tensor:
+        return _pw.Reciprocal.apply(self)
+
+    def reciprocal_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Reciprocal, self)
+
+    def relu(self) -> Tensor:
+        return _pw.Relu.apply(self)
+
+    def relu_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Relu, self)
+
+    def sigmoid(self) -> Tensor:
+        return _pw.Sigmoid.apply(self)
+
+    def sigmoid_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Sigmoid, self)
+
+    def tanh(self) -> Tensor:
+        return _pw.Tanh.apply(self)
+
+    def tanh_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Tanh, self)
+
+    def sign(self) -> Tensor:
+        return _pw.Sign.apply(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        return _pw.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return _pw.clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return _pw.clamp(self, min, None)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return _pw.clamp(self, None, max)
+
+    def zero_(self) -> Tensor:
+        return _pw.fill_(self, 0)
+
+    def fill_(self, value: Any) -> Tensor:
+        return _pw.fill_(self, value)
+
+    def copy_(self, src: Tensor, non_blocking: bool = False) -> Tensor:
+        return _pw.copy_(self, src)
+
+    def eq(self, other: Any) -> Tensor:
+        return _pw.compare(np.equal, self, other)
+
+    def ne(self, other: Any) -> Tensor:
+        return _pw.compare(np.not_equal, self, other)
+
+    def lt(self, other: Any) -> Tensor:
+        return _pw.compare(np.less, self, other)
+
+    def le(self, other: Any) -> Tensor:
+        return _pw.compare(np.less_equal, self, other)
+
+    def gt(self, other: Any) -> Tensor:
+        return _pw.compare(np.greater, self, other)
+
+    def ge(self, other: Any) -> Tensor:
+        return _pw.compare(np.greater_equal, self, other)
+
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+    def equal(self, other: Tensor) -> bool:
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def logical_not(self) -> Tensor:
+        return _wrap(np.logical_not(self._data))
+
+    def logical_and(self, other: Tensor) -> Tensor:
+        return _wrap(np.logical_and(self._data, _pw.as_operand(other, self)._data))
+
+    def logical_or(self, other: Tensor) -> Tensor:
+        return _wrap(np.logical_or(self._data, _pw.as_operand(other, self)._data))
+
+    def logical_xor(self, other: Tensor) -> Tensor:
+        return _wrap(np.logical_xor(self._data, _pw.as_operand(other, self)._data))
+
+    def isnan(self) -> Tensor:
+        return _wrap(np.isnan(self._data))
+
+    def isinf(self) -> Tensor:
+        return _wrap(np.isinf(self._data))
+
+    def isfinite(self) -> Tensor:
+        return _wrap(np.isfinite(self._data))
+
+    def where(self, condition: Tensor, other: Any) -> Tensor:
+        return _pw.where(condition, self, other)
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        return self + weight * (end - self)
+
+    # reductions
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _rd.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _rd.mean(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+        return _rd.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+        return _rd.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _rd.max(self, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _rd.min(self, dim, keepdim)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return _rd.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        return _rd.amin(self, dim, keepdim)
+
+    def maximum(self, other: Tensor) -> Tensor:
+        return _pw.maximum(self, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        return _pw.minimum(self, other)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _rd.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _rd.argmin(self, dim, keepdim)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        return _rd.norm(self, p, dim, keepdim, dtype=dtype)
+
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _rd.prod(self, dim, keepdim, dtype=dtype)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _rd.all_any(np.all, self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _rd.all_any(np.any, self, dim, keepdim)
+
+    def histc(self, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor:
+        return _rd.histc(self, bins, min, max)
+
+    # linear algebra
+    def dot(self, other: Tensor) -> Tensor:
+        return _la.dot(self, other)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        return _la.mm(self, mat2)
+
+    def mv(self, vec: Tensor) -> Tensor:
+        return _la.mv(self, vec)
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        return _la.bmm(self, mat2)
+
+    def matmul(self, other: Tensor) -> Tensor:
+        return _la.matmul(self, other)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        return self.reshape(-1, 1) * vec2
+
+    # shape and views
+    def view(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], D.dtype):
+            return _mv.view_dtype(self, shape[0])
+        return _mv.view(self, shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return _mv.view(self, (other.shape,))
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _mv.reshape(self, shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return _mv.reshape(self, (other.shape,))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _mv.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        return _mv.unflatten(self, dim, sizes)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return _mv.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return _mv.inplace_view(self, self.transpose(dim0, dim1))
+
+    def t(self) -> Tensor:
+        return _mv.t(self)
+
+    def t_(self) -> Tensor:
+        return _mv.inplace_view(self, self.t())
+
+    @property
+    def T(self) -> Tensor:
+        return _mv.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        return _mv.transpose(self, -2, -1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _mv.permute(self, _mv.flat_args(dims))
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        return _mv.squeeze(self, dim)
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return _mv.inplace_view(self, self.squeeze(dim))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _mv.unsqueeze(self, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return _mv.inplace_view(self, self.unsqueeze(dim))
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return _mv.expand(self, _mv.flat_args(sizes))
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return _mv.expand(self, tuple(other.shape))
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return _mv.select(self, dim, index)
+
+    def narrow(self, dim: int, start: Any, length: int) -> Tensor:
+        return _mv.narrow(self, dim, start, length)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return _mv.unbind(self, dim)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return _mv.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        return _mv.chunk(self, chunks, dim)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return _mv.repeat(self, _mv.flat_args(sizes))
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return _mv.index_select(self, dim, index)
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        return _mv.masked_select(self, mask)
+
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
+        return _pw.where(mask, _pw.as_operand(value, self).to(self.dtype), self)
+
+    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
+        return _pw.copy_(self, self.masked_fill(mask, value))
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return _mv.gather(self, dim, index)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return _mv.nonzero(self, as_tuple=as_tuple)
+
+    # factories on an existing tensor: same dtype (and device) unless told otherwise
+    def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import ones
+
+        return ones(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+        from ._creation import empty
+
+        return empty(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:  # fmt: skip
+        from ._creation import full
+
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+    # in-place random fills
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+        from .random import _fill_uniform
+
+        return _fill_uniform(self, a, b, generator)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        from .random import _fill_normal
+
+        return _fill_normal(self, mean, std, generator)
+
+
+def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = _wrap(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """Normalise a possibly negative dim, with torch's IndexError."""
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+# the op modules import Tensor from here, so they come last
+from .ops import linalg as _la  # noqa: E402
+from .ops import movement as _mv  # noqa: E402
+from .ops import pointwise as _pw  # noqa: E402
+from .ops import reduce as _rd  # noqa: E402

@@ -1,0 +1,171 @@
+"""Op: one primitive, and the graph node that records it.
+
+A subclass writes `forward` on ndarrays directly above `backward` on Tensors. `Op.apply(*tensors, **config)`
+runs the forward and, when grad mode is on and an input requires grad, links the node into the graph: the
+node keeps `next_functions` (where each input's gradient goes), the shape and dtype of each input (the
+engine reduces broadcast gradients and casts them back), and only what the class says it needs: its inputs
+(`save_inputs`) and/or its output (`save_output`), with their version counters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.grad_mode import MODE
+from .._tensor import Tensor, _wrap
+
+REGISTRY: dict[str, type[Op]] = {}
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have already "
+    "been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
+    "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access "
+    "saved tensors after calling backward."
+)
+
+
+class Op:
+    __slots__ = ("next_functions", "_saved_inputs", "_meta", "_out", "_versions", "_pre_hooks", "_post_hooks",
+                 "_freed", "metadata", "__weakref__")  # fmt: skip
+    node_name = ""  # torch's name for the node, e.g. "ExpBackward0"; defaults to <class name>Backward0
+    save_inputs = False
+    save_output = False
+    differentiable = True  # False for ops whose outputs never require grad (argmax, comparisons)
+    _n_outputs = 1
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "node_name" not in cls.__dict__:
+            cls.node_name = cls.__name__ + "Backward0"
+        if "forward" in cls.__dict__:
+            REGISTRY[cls.__name__] = cls
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor | tuple[Tensor | None, ...] | None:
+        raise NotImplementedError
+
+    # --- the node's public face, as torch's autograd.graph.Node ---
+    def name(self) -> str:
+        return self.node_name
+
+    def __repr__(self) -> str:
+        return f"<{self.node_name} object at {hex(id(self))}>"
+
+    def register_hook(self, fn: Any) -> Any:
+        from ..utils.hooks import RemovableHandle
+
+        if getattr(self, "_post_hooks", None) is None:
+            self._post_hooks = {}
+        h = RemovableHandle(self._post_hooks)
+        self._post_hooks[h.id] = fn
+        return h
+
+    def register_prehook(self, fn: Any) -> Any:
+        from ..utils.hooks import RemovableHandle
+
+        if getattr(self, "_pre_hooks", None) is None:
+            self._pre_hooks = {}
+        h = RemovableHandle(self._pre_hooks)
+        self._pre_hooks[h.id] = fn
+        return h
+
+    @property
+    def inputs(self) -> tuple[Tensor, ...]:
+        """The saved inputs; raises torch's error once the graph has been freed."""
+        if self._freed:
+            raise RuntimeError(_FREED_MSG)
+        return self._saved_inputs
+
+    @classmethod
+    def apply(cls, *ts: Tensor, **config: Any) -> Tensor:
+        op = cls(**config) if config else cls()
+        out = op.forward(*[t._data for t in ts])
+        res = _wrap(out if type(out) is np.ndarray else np.asarray(out))
+        if MODE.enabled and cls.differentiable:
+            for t in ts:
+                if t._requires_grad:
+                    op._link(ts, res)
+                    break
+        return res
+
+    def _link(self, ts: tuple[Tensor, ...], res: Tensor) -> None:
+        """Make this op the grad_fn of `res`, with an edge to each input's node."""
+        self.next_functions = tuple((t._grad_node(), t._output_nr) for t in ts)
+        self._meta = tuple((t._data.shape, t._data.dtype) for t in ts)
+        self._freed = False
+        self._pre_hooks = self._post_hooks = None
+        if self.save_inputs:
+            self._saved_inputs = ts
+            if self.save_output:
+                self._out = res._data
+                self._versions = tuple((t._version, t._version[0]) for t in ts) + ((res._version, res._version[0]),)
+            else:
+                self._versions = tuple((t._version, t._version[0]) for t in ts)
+        elif self.save_output:
+            self._out = res._data
+            self._versions = ((res._version, res._version[0]),)
+        else:
+            self._versions = ()
+        res.grad_fn = self
+        res._requires_grad = True
+
+    def _release(self) -> None:
+        self._freed = True
+        self._saved_inputs = None
+        self._out = None
+
+    def _check_versions(self) -> None:
+        for i, (counter, v) in enumerate(self._versions):
+            if counter[0] != v:
+                ts = self._saved_inputs if self.save_inputs else ()
+                t = ts[i] if i < len(ts) else None
+                shape = list(t.shape) if t is not None else list(self._out.shape)
+                dt = t.dtype if t is not None else None
+                from .._dtype import FROM_NP
+
+                dt = dt or FROM_NP[self._out.dtype]
+                owner = t.grad_fn.node_name if t is not None and t.grad_fn is not None else self.node_name
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an inplace operation: "
+                    f"[torch.{dt._storage}Tensor {shape}], which is output 0 of {owner.removesuffix('Backward0')}, "
+                    f"is at version {counter[0]}; expected version {v} instead. Hint: enable anomaly detection to find "
+                    "the operation that failed to compute its gradient, with "
+                    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+                )
+
+    def _output(self) -> Tensor | None:
+        """The output, rebuilt around the saved array and pointing at this node (no reference cycle)."""
+        if not self.save_output:
+            return None
+        if self._freed:
+            raise RuntimeError(_FREED_MSG)
+        o = _wrap(self._out)
+        o.grad_fn = self
+        o._requires_grad = True
+        return o
+
+
+class AccumulateGrad:
+    """The node at a leaf: adds the incoming gradient into `variable.grad`."""
+
+    __slots__ = ("variable", "_pre_hooks", "_post_hooks", "metadata", "__weakref__")
+    node_name = "AccumulateGrad"
+    next_functions: tuple = ()
+    _n_outputs = 1
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+        self._pre_hooks = self._post_hooks = None
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+    register_hook = Op.register_hook
+    register_prehook = Op.register_prehook
