@@ -166,8 +166,8 @@ class Function(metaclass=_FunctionMeta):
                 o._output_nr = i
             new_outs.append(o)
         # saved tensors: keep their versions to catch in-place changes
-        ctx._versions = tuple((t._version, t._version[0]) for t in ctx.to_save if t is not None)
-        ctx._saved = ctx.to_save
+        ctx._versions = tuple((t._version, t._version[0], i) for i, t in enumerate(ctx.to_save) if t is not None)
+        ctx._saved = ctx._saved_inputs = ctx.to_save
         del tensor_outs
         return new_outs[0] if single else tuple(new_outs)
 

@@ -681,6 +681,7 @@ def copy_slices(view: Tensor, result: Tensor) -> Tensor:
     base.grad_fn, base._requires_grad = cs, True
     if fn.save_output:
         fn._out = view._data.copy()
+        fn._versions = tuple(v for v in fn._versions if v[2] != -1)
     av = AsStrided(geom, base._data.shape)
     av.next_functions = ((cs, 0),)
     av._meta = ((base._data.shape, base._data.dtype),)

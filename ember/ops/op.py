@@ -94,24 +94,24 @@ class Op:
 
     def _link(self, ts: tuple[Tensor, ...], res: Tensor) -> None:
         """Make this op the grad_fn of `res`, with an edge to each input's node."""
-        self.next_functions = tuple((t._grad_node(), t._output_nr) for t in ts)
+        self.next_functions = nf = tuple((t._grad_node(), t._output_nr) for t in ts)
         self._meta = tuple((t._data.shape, t._data.dtype) for t in ts)
         self._freed = False
         self._pre_hooks = self._post_hooks = None
+        versions: tuple = ()
         if self.save_inputs:
             self._saved_inputs = ts
-            if self.save_output:
-                self._out = res._data
-                self._versions = tuple((t._version, t._version[0]) for t in ts) + ((res._version, res._version[0]),)
-            else:
-                self._versions = tuple((t._version, t._version[0]) for t in ts)
-        elif self.save_output:
+            versions = tuple((t._version, t._version[0], i) for i, t in enumerate(ts) if self._uses_input(i, nf))
+        if self.save_output:
             self._out = res._data
-            self._versions = ((res._version, res._version[0]),)
-        else:
-            self._versions = ()
+            versions += ((res._version, res._version[0], -1),)
+        self._versions = versions
         res.grad_fn = self
         res._requires_grad = True
+
+    def _uses_input(self, i: int, next_functions: tuple) -> bool:
+        """Whether backward reads input i's value (an in-place change to it then raises). Default: every input."""
+        return True
 
     def _release(self) -> None:
         self._freed = True
@@ -119,23 +119,23 @@ class Op:
         self._out = None
 
     def _check_versions(self) -> None:
-        for i, (counter, v) in enumerate(self._versions):
+        for counter, v, i in self._versions:
             if counter[0] != v:
-                ts = self._saved_inputs if self.save_inputs else ()
-                t = ts[i] if i < len(ts) else None
-                shape = list(t.shape) if t is not None else list(self._out.shape)
-                dt = t.dtype if t is not None else None
-                from .._dtype import FROM_NP
+                self._version_error(counter[0], v, i)
 
-                dt = dt or FROM_NP[self._out.dtype]
-                owner = t.grad_fn.node_name if t is not None and t.grad_fn is not None else self.node_name
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                    f"[torch.{dt._storage}Tensor {shape}], which is output 0 of {owner.removesuffix('Backward0')}, "
-                    f"is at version {counter[0]}; expected version {v} instead. Hint: enable anomaly detection to find "
-                    "the operation that failed to compute its gradient, with "
-                    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
-                )
+    def _version_error(self, now: int, expected: int, i: int) -> None:
+        from .._dtype import FROM_NP
+
+        t = self._saved_inputs[i] if i >= 0 else None
+        arr = t._data if t is not None else self._out
+        owner = t.grad_fn if t is not None else self
+        where = f", which is output 0 of {owner.name().removesuffix('Backward0')}," if owner is not None else ""
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"[torch.{FROM_NP[arr.dtype]._storage}Tensor {list(arr.shape)}]{where} is at version {now}; expected "
+            f"version {expected} instead. Hint: enable anomaly detection to find the operation that failed to compute "
+            "its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        )
 
     def _output(self) -> Tensor | None:
         """The output, rebuilt around the saved array and pointing at this node (no reference cycle)."""

@@ -59,6 +59,9 @@ class Mul(Binary):
     __slots__ = ()
     forward = staticmethod(np.multiply)
 
+    def _uses_input(self, i: int, nf: tuple) -> bool:
+        return nf[1 - i][0] is not None  # a is read only for b's gradient, and b only for a's
+
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
         return (grad * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
@@ -68,6 +71,9 @@ class Div(Binary):
     __slots__ = ()
     int_to_float = True
     forward = staticmethod(np.true_divide)
+
+    def _uses_input(self, i: int, nf: tuple) -> bool:
+        return i == 1 or nf[1][0] is not None
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
@@ -818,9 +824,10 @@ def _rebase(x: Tensor, result: Tensor) -> Tensor:
     if result._requires_grad:
         x.grad_fn = result.grad_fn
         x._requires_grad = True
-        if x.grad_fn is not None and x.grad_fn.save_output:
-            x.grad_fn._versions = x.grad_fn._versions[:-1] + ((x._version, x._version[0]),)
-            x.grad_fn._out = x._data
+        fn = x.grad_fn
+        if fn is not None and fn.save_output:  # the op's output now lives in x: track x's version from here
+            fn._versions = tuple(v for v in fn._versions if v[2] != -1) + ((x._version, x._version[0], -1),)
+            fn._out = x._data
     return x
 
 

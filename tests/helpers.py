@@ -1,0 +1,137 @@
+"""The differential check: run the same lambda on ember and on torch, and compare everything a user can see."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pytest
+
+import ember
+
+if os.environ.get("CI") == "true":
+    import torch
+else:
+    torch = pytest.importorskip("torch")
+
+Shape = tuple[int, ...]
+
+
+def to_numpy(x: Any) -> Any:
+    if isinstance(x, ember.Tensor):
+        return x.detach().numpy()
+    if isinstance(x, torch.Tensor):
+        return x.detach().numpy()
+    return x
+
+
+def dtype_name(t: Any) -> str:
+    return str(t.dtype).removeprefix("torch.")
+
+
+def assert_same(e: Any, t: Any, atol: float = 1e-6, rtol: float = 1e-5, what: str = "value") -> None:
+    """One result of ember against torch's: type, shape, dtype, values (tuples and lists element-wise)."""
+    if isinstance(t, (tuple, list)):
+        assert isinstance(e, (tuple, list)), f"{what}: ember gave {type(e).__name__}, torch a sequence"
+        assert len(e) == len(t), f"{what}: length {len(e)} != {len(t)}"
+        for i, (a, b) in enumerate(zip(e, t)):
+            assert_same(a, b, atol, rtol, f"{what}[{i}]")
+        return
+    if isinstance(t, torch.Tensor):
+        assert isinstance(e, ember.Tensor), f"{what}: ember gave {type(e).__name__}, torch a Tensor"
+        assert tuple(e.shape) == tuple(t.shape), f"{what}: shape {tuple(e.shape)} != {tuple(t.shape)}"
+        assert dtype_name(e) == dtype_name(t), f"{what}: dtype {e.dtype} != {t.dtype}"
+        a, b = to_numpy(e), to_numpy(t)
+        if a.dtype.kind in "fc":
+            np.testing.assert_allclose(a, b, atol=atol, rtol=rtol, equal_nan=True, err_msg=what)
+        else:
+            np.testing.assert_array_equal(a, b, err_msg=what)
+        return
+    if isinstance(t, float):
+        assert isinstance(e, float), f"{what}: {type(e).__name__} != float"
+        np.testing.assert_allclose(e, t, atol=atol, rtol=rtol, equal_nan=True)
+        return
+    assert type(e) is type(t) and e == t, f"{what}: {e!r} != {t!r}"
+
+
+def make_inputs(shapes: Sequence[Shape], dtype: str = "float32", low: float = -2.0, high: float = 2.0,
+                seed: int = 0) -> list[np.ndarray]:  # fmt: skip
+    rng = np.random.default_rng(seed)
+    if dtype.startswith("int"):
+        return [rng.integers(int(low), int(high) + 1, s).astype(dtype) for s in shapes]
+    if dtype == "bool":
+        return [rng.random(s) > 0.5 for s in shapes]
+    return [rng.uniform(low, high, s).astype(dtype) for s in shapes]
+
+
+def check(
+    fn: Callable[..., Any],
+    shapes: Sequence[Shape] | None = None,
+    *,
+    inputs: Sequence[np.ndarray] | None = None,
+    dtype: str = "float32",
+    grad: bool = True,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    grad_atol: float | None = None,
+    grad_rtol: float | None = None,
+    low: float = -2.0,
+    high: float = 2.0,
+    seed: int = 0,
+    check_grad_fn: bool = True,
+) -> None:
+    """Run `fn` on ember and torch tensors made from the same arrays; compare values, dtype, shape, grad_fn name,
+    and the gradients of every input under the same random upstream gradient (not .sum())."""
+    xs = list(inputs) if inputs is not None else make_inputs(shapes or [], dtype, low, high, seed)
+    float_in = [x.dtype.kind in "fc" for x in xs]
+    ts = [torch.tensor(x, requires_grad=grad and f) for x, f in zip(xs, float_in)]
+    es = [ember.tensor(x, requires_grad=grad and f) for x, f in zip(xs, float_in)]
+    t_out = fn(*ts)
+    e_out = fn(*es)
+    assert_same(e_out, t_out, atol, rtol)
+    t_outs = t_out if isinstance(t_out, (tuple, list)) else [t_out]
+    e_outs = e_out if isinstance(e_out, (tuple, list)) else [e_out]
+    if check_grad_fn:
+        for e, t in zip(e_outs, t_outs):
+            if isinstance(t, torch.Tensor):
+                tn = t.grad_fn.name() if t.grad_fn is not None else None
+                en = e.grad_fn.name() if e.grad_fn is not None else None
+                assert en == tn, f"grad_fn {en} != {tn}"
+    if not grad:
+        return
+    pairs = [(e, t) for e, t in zip(e_outs, t_outs) if isinstance(t, torch.Tensor) and t.requires_grad]
+    if not pairs:
+        return
+    rng = np.random.default_rng(seed + 1)
+    ups = [rng.standard_normal(tuple(t.shape)).astype(to_numpy(t).dtype) for _, t in pairs]
+    torch.autograd.backward([t for _, t in pairs], [torch.tensor(u) for u in ups])
+    ember.autograd.backward([e for e, _ in pairs], [ember.tensor(u) for u in ups])
+    ga = 10 * atol if grad_atol is None else grad_atol
+    gr = 10 * rtol if grad_rtol is None else grad_rtol
+    for i, (e, t) in enumerate(zip(es, ts)):
+        if t.grad is None:
+            assert e.grad is None or not np.any(e.grad.numpy()), f"input {i}: ember has a grad, torch none"
+            continue
+        assert e.grad is not None, f"input {i}: torch has a grad, ember none"
+        assert_same(e.grad, t.grad, ga, gr, f"grad of input {i}")
+
+
+def check_error(fn: Callable[[Any], Any], match: str | None = None) -> None:
+    """`fn(lib)` must raise the same exception type under ember and torch (and, if asked, the same message)."""
+    with pytest.raises(Exception) as t_err:
+        fn(torch)
+    with pytest.raises(Exception) as e_err:
+        fn(ember)
+    assert type(e_err.value).__name__ == type(t_err.value).__name__, (
+        f"ember raised {type(e_err.value).__name__}: {e_err.value}; torch {type(t_err.value).__name__}: {t_err.value}"
+    )
+    if match == "same":
+        assert str(e_err.value) == str(t_err.value)
+    elif match is not None:
+        assert match in str(e_err.value), str(e_err.value)
+
+
+def same_text(fn: Callable[[Any], Any]) -> None:
+    """`fn(lib)` prints (returns) the same text under ember and torch."""
+    assert fn(ember) == fn(torch)
