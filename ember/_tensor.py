@@ -285,6 +285,13 @@ class Tensor:
         inputs: Any = None,
     ) -> None:  # fmt: skip
         """Accumulate d(self)/d(leaf) into every leaf's .grad. See torch.Tensor.backward."""
+        if gradient is None and inputs is None and self._requires_grad and self._data.size == 1:
+            # the usual loss.backward(): skip the argument handling of autograd.backward
+            from .autograd.engine import run_backward
+
+            run_backward((self,), (_wrap(np.ones(self._data.shape, self._data.dtype)),), bool(retain_graph)
+                         or create_graph, create_graph)  # fmt: skip
+            return
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
@@ -792,6 +799,8 @@ class Tensor:
 
     # reductions
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        if dim is None and dtype is None and not keepdim:
+            return _rd.SumAll.apply(self)
         return _rd.sum(self, dim, keepdim, dtype=dtype)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:

@@ -81,63 +81,62 @@ def run_backward(
     stolen = {id(g._data) for g in grads}  # the caller's gradients are never kept as some leaf's .grad
 
     capture: dict = {}
+    only = None
     if inputs is not None:
         for i, t in enumerate(inputs):
             if not t._requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
-            capture.setdefault((t._grad_node(), t._output_nr), []).append(i)
-    capture_nodes = {n for n, _ in capture}
+            capture.setdefault(t._grad_node(), {}).setdefault(t._output_nr, []).append(i)
+        if accumulate:
+            only = set(capture)
 
     # count, for every node reachable from the roots, how many edges lead into it
     deps: dict = {}
+    seen = set(buffers)
     stack = list(buffers)
-    seen = set(stack)
     while stack:
-        fn = stack.pop()
-        if not accumulate and fn in capture_nodes and type(fn) is AccumulateGrad:
-            continue
-        for nf, _ in fn.next_functions:
+        for nf, _ in stack.pop().next_functions:
             if nf is not None:
-                deps[nf] = deps.get(nf, 0) + 1
+                if nf in deps:
+                    deps[nf] += 1
+                else:
+                    deps[nf] = 1
                 if nf not in seen:
                     seen.add(nf)
                     stack.append(nf)
 
     results: list[Tensor | None] = [None] * (len(inputs) if inputs is not None else 0)
-    ready = [fn for fn in buffers if deps.get(fn, 0) == 0]
-    only = {t._grad_node() for t in inputs} if (inputs is not None and accumulate) else None
+    ready = [fn for fn in buffers if fn not in deps]
     prev = MODE.enabled
     MODE.enabled = create_graph
     try:
         while ready:
             fn = ready.pop()
             g = buffers.pop(fn)
+            multi = fn._n_outputs > 1
             if fn._pre_hooks:
-                gl = list(g) if fn._n_outputs > 1 else [g]
+                gl = list(g) if multi else [g]
                 for h in list(fn._pre_hooks.values()):
                     r = h(tuple(gl))
                     if r is not None:
                         gl = list(r)
-                g = gl if fn._n_outputs > 1 else gl[0]
-            if fn in capture_nodes:
-                for idx in range(fn._n_outputs):
-                    for i in capture.get((fn, idx), ()):
-                        results[i] = g[idx] if fn._n_outputs > 1 else g
-                if type(fn) is AccumulateGrad:
-                    if accumulate and (only is None or fn in only):
-                        _accumulate(fn, g, create_graph, stolen)
-                    continue
-            elif type(fn) is AccumulateGrad:
+                g = gl if multi else gl[0]
+            if capture and fn in capture:
+                for idx, where in capture[fn].items():
+                    for i in where:
+                        results[i] = g[idx] if multi else g
+            if type(fn) is AccumulateGrad:
                 if accumulate and (only is None or fn in only):
                     _accumulate(fn, g, create_graph, stolen)
                 continue
-            fn._check_versions()
-            gs = fn.backward(g, fn._output()) if fn._n_outputs == 1 else fn.backward(g, None)
+            if fn._versions:
+                fn._check_versions()
+            gs = fn.backward(g, fn._output() if fn.save_output else None)
             if type(gs) is not tuple:
                 gs = (gs,)
             if fn._post_hooks:
                 for h in list(fn._post_hooks.values()):
-                    r = h(gs, g if fn._n_outputs > 1 else (g,))
+                    r = h(gs, tuple(g) if multi else (g,))
                     if r is not None:
                         gs = tuple(r)
             if not retain_graph:
@@ -148,21 +147,22 @@ def run_backward(
                     f"function {fn.name()} returned an incorrect number of gradients (expected {len(nfs)}, "
                     f"got {len(gs)})"
                 )
-            for (nf, idx), gi, (shape, dt) in zip(nfs, gs, fn._meta):
+            k = 0
+            for nf, idx in nfs:
+                gi = gs[k]
+                k += 1
                 if nf is None:
                     continue
                 if gi is not None:
-                    if gi.shape != shape:
-                        try:
-                            gi = _sum_to(gi, shape)
-                        except RuntimeError:
-                            raise RuntimeError(
-                                f"Function {fn.name()} returned an invalid gradient at index {nfs.index((nf, idx))} - "
-                                f"got {list(gi.shape)} but expected shape compatible with {list(shape)}"
-                            ) from None
+                    shape, dt = fn._meta[k - 1]
+                    if gi._data.shape != shape:
+                        gi = _reduce_grad(fn, gi, shape, k - 1)
                     if gi._data.dtype != dt:
                         gi = gi.to(Tensor._dtype_of(dt))
-                    _add_to(buffers, nf, idx, gi)
+                    if nf._n_outputs == 1:
+                        buffers[nf] = buffers[nf] + gi if nf in buffers else gi
+                    else:
+                        _add_to(buffers, nf, idx, gi)
                 n = deps[nf] - 1
                 deps[nf] = n
                 if n == 0:
@@ -181,6 +181,16 @@ def run_backward(
                 )
         return results
     return None
+
+
+def _reduce_grad(fn: Any, gi: Tensor, shape: tuple, k: int) -> Tensor:
+    try:
+        return _sum_to(gi, shape)
+    except RuntimeError:
+        raise RuntimeError(
+            f"Function {fn.name()} returned an invalid gradient at index {k} - got {list(gi.shape)} but expected "
+            f"shape compatible with {list(shape)}"
+        ) from None
 
 
 def _skip(fn: Any, deps: dict, buffers: dict, ready: list) -> None:

@@ -41,6 +41,9 @@ class Op:
             cls.node_name = cls.__name__ + "Backward0"
         if "forward" in cls.__dict__:
             REGISTRY[cls.__name__] = cls
+        cls.op_name = cls.__name__  # the primitive's own name (Mul); the class shows torch's node name (MulBackward0)
+        if isinstance(cls.__dict__.get("node_name"), str):
+            cls.__name__ = cls.__qualname__ = cls.node_name
 
     def forward(self, *xs: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -83,6 +86,13 @@ class Op:
     @classmethod
     def apply(cls, *ts: Tensor, **config: Any) -> Tensor:
         op = cls(**config) if config else cls()
+        if len(ts) == 1:
+            x = ts[0]
+            out = op.forward(x._data)
+            res = _wrap(out if type(out) is np.ndarray else np.asarray(out))
+            if x._requires_grad and MODE.enabled and cls.differentiable:
+                op._link(ts, res)
+            return res
         out = op.forward(*[t._data for t in ts])
         res = _wrap(out if type(out) is np.ndarray else np.asarray(out))
         if MODE.enabled and cls.differentiable:
@@ -94,18 +104,31 @@ class Op:
 
     def _link(self, ts: tuple[Tensor, ...], res: Tensor) -> None:
         """Make this op the grad_fn of `res`, with an edge to each input's node."""
-        self.next_functions = nf = tuple((t._grad_node(), t._output_nr) for t in ts)
-        self._meta = tuple((t._data.shape, t._data.dtype) for t in ts)
+        nf = []
+        meta = []
+        for t in ts:
+            fn = t.grad_fn
+            if fn is None and t._requires_grad:
+                fn = t._grad_node()
+            nf.append((fn, t._output_nr))
+            d = t._data
+            meta.append((d.shape, d.dtype))
+        self.next_functions = nfs = tuple(nf)
+        self._meta = tuple(meta)
         self._freed = False
         self._pre_hooks = self._post_hooks = None
-        versions: tuple = ()
         if self.save_inputs:
             self._saved_inputs = ts
-            versions = tuple((t._version, t._version[0], i) for i, t in enumerate(ts) if self._uses_input(i, nf))
-        if self.save_output:
+            versions = [(t._version, t._version[0], i) for i, t in enumerate(ts) if self._uses_input(i, nfs)]
+            if self.save_output:
+                self._out = res._data
+                versions.append((res._version, res._version[0], -1))
+            self._versions = tuple(versions)
+        elif self.save_output:
             self._out = res._data
-            versions += ((res._version, res._version[0], -1),)
-        self._versions = versions
+            self._versions = ((res._version, res._version[0], -1),)
+        else:
+            self._versions = ()
         res.grad_fn = self
         res._requires_grad = True
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dim
+from ..autograd.grad_mode import MODE
 from .op import Op
 
 _ndarray = np.ndarray
@@ -40,6 +41,9 @@ def _arr(r: Any) -> np.ndarray:
 
 def _unreduce(grad: Tensor, shape: tuple[int, ...], dims: tuple[int, ...] | None, keepdim: bool) -> Tensor:
     """Bring a reduced gradient back to the input's shape (a broadcast view, no copy)."""
+    if not MODE.enabled:  # plain backward: no graph to record, so skip the view ops' bookkeeping
+        g = grad._data if keepdim else grad._data.reshape(_keep_shape(shape, dims))
+        return _wrap(np.broadcast_to(g, shape))
     if not keepdim:
         grad = grad.reshape(_keep_shape(shape, dims))
     return grad.expand(*shape)
@@ -67,9 +71,23 @@ class Sum(Reduction):
         return _unreduce(grad, self._meta[0][0], self.dims, self.keepdim)
 
 
-class SumAll(Sum):
+class SumAll(Op):
+    """sum() of every element: no configuration, the hot path of every loss."""
+
     __slots__ = ()
     node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind in "biu":
+            return np.add.reduce(x, axis=None, dtype=np.int64)
+        return np.add.reduce(x, axis=None)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        shape = self._meta[0][0]
+        if not MODE.enabled:  # a fresh array, which AccumulateGrad can keep without copying
+            return _wrap(np.full(shape, grad._data, dtype=grad._data.dtype))
+        return grad.expand(*shape) if shape else grad
 
 
 def _acc_dtype(x: Tensor, dtype: Any) -> Any:
@@ -85,10 +103,9 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None)
         from .pointwise import _cast
 
         x = _cast(x, D.to_dtype(dtype))
-    acc = _acc_dtype(x, None)
     if dims is None and not keepdim:
-        return SumAll.apply(x, dims=None, keepdim=False, dtype=acc)
-    return Sum.apply(x, dims=dims, keepdim=keepdim, dtype=acc)
+        return SumAll.apply(x)
+    return Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_acc_dtype(x, None))
 
 
 class Mean(Reduction):
