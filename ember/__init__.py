@@ -327,3 +327,8 @@ def compile(model: _Any = None, **kwargs: _Any) -> _Any:
     if model is None:
         return lambda m: m
     return model
+
+
+def __getattr__(name: str) -> _Any:
+    # `import ember as torch` programs see torch's wording for a name that does not exist
+    raise AttributeError(f"module 'torch' has no attribute '{name}'")

@@ -117,7 +117,7 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             arr = arr.astype(dt.np)
     else:
         arr = arr.copy()
-    return _finish(np.ascontiguousarray(arr), requires_grad, device)
+    return _finish(arr if arr.flags.c_contiguous else np.array(arr, order="C"), requires_grad, device)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -331,7 +331,7 @@ def _legacy_new(cls: type, dt: D.dtype, args: tuple, kwargs: dict) -> Tensor:
     elif len(args) == 1 and isinstance(args[0], Size):
         arr = np.empty(tuple(args[0]), dt.np)
     elif len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
-        arr = np.ascontiguousarray(_infer(args[0]).astype(dt.np))
+        arr = np.array(_infer(args[0]), dtype=dt.np, order="C")
     elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         arr = np.zeros(_size(args), dt.np)
     else:
