@@ -299,7 +299,7 @@ class _BasicIndex(ViewOp):
         self.index = index
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        return x[self.index]
+        return x[self.index + (Ellipsis,)]  # NOTE: the Ellipsis keeps an all-int index a 0-d view, not a scalar
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         return Embed.apply(grad, index=self.index, shape=self._meta[0][0])
@@ -487,17 +487,19 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
         if not (MODE.enabled and x._requires_grad):
-            return _view_of(x._data[index], x)
+            return _view_of(x._data[index, ...], x)
         return Select.apply(x, index=(index,))
     if x._data.ndim == 0 and not (index is None or index is Ellipsis or isinstance(index, (Tensor, tuple))):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
                          "C++ to convert a 0-dim tensor to a number")  # fmt: skip
     items, advanced = _convert_index(x, index)
     if not (MODE.enabled and x._requires_grad):
-        r = x._data[tuple(items)]
         if advanced:
+            r = x._data[tuple(items)]
             return _wrap(r if type(r) is _ndarray else np.asarray(r))
-        return _view_of(r, x)
+        if Ellipsis not in items:
+            items.append(Ellipsis)  # an all-int index then gives a 0-d view, not a NumPy scalar
+        return _view_of(x._data[tuple(items)], x)
     # record the graph as torch does: one node per basic step, then one for the advanced part
     if advanced:
         return Index.apply(x, index=tuple(items))
