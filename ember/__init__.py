@@ -10,10 +10,12 @@ from ._dtype import (  # noqa: F401
     complex64,
     complex128,
     dtype,
+    finfo,
     float16,
     float32,
     float64,
     get_default_dtype,
+    iinfo,
     int8,
     int16,
     int32,
@@ -85,6 +87,8 @@ from .autograd.grad_mode import (  # noqa: F401
 from ._tensor_str import set_printoptions, get_printoptions  # noqa: F401
 from ._storage import TypedStorage, UntypedStorage  # noqa: F401
 from . import autograd, cuda, random, utils  # noqa: F401
+from . import nn  # noqa: F401,E402
+from . import optim  # noqa: F401,E402
 from .ops import linalg as _la, movement as _mv, pointwise as _pw, reduce as _rd
 from .ops.pointwise import add, clamp, div, maximum, minimum, sub, where  # noqa: F401
 from .ops.pointwise import pow  # noqa: F401
@@ -93,6 +97,8 @@ from .ops.reduce import amax, amin  # noqa: F401
 from .ops.linalg import bmm, dot, matmul, mm, mv  # noqa: F401
 from .ops.movement import cat, gather, index_select, masked_select, nonzero, stack  # noqa: F401
 from .ops.movement import chunk, narrow, select, split, unbind  # noqa: F401
+from .ops.nn import addmm, log_softmax, softmax  # noqa: F401
+from .ops.pointwise import erf, xlogy  # noqa: F401
 
 __version__ = "2.13.0+ember"
 _builtin_bool = type(True)
@@ -123,16 +129,16 @@ preserve_format = memory_format("preserve_format")
 channels_last = memory_format("channels_last")
 
 
-def _out(out: Tensor | None, r: Tensor) -> Tensor:
+def _out(out: Tensor | None, r: Tensor, name: str | None = None) -> Tensor:
     if out is None:
         return r
-    return _pw._write_out(out, r)
+    return _pw._write_out(out, r, name)
 
 
 # function forms of the Tensor methods: torch.exp(x) is x.exp()
 def _unary(name: str) -> _Any:
     def f(input: Tensor, *, out: Tensor | None = None) -> Tensor:
-        return _out(out, getattr(input, name)())
+        return _out(out, getattr(input, name)(), name)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"torch.{name}(input) is input.{name}(). See torch.{name}."
@@ -165,18 +171,18 @@ def mul(input: _Any, other: _Any, *, out: Tensor | None = None) -> Tensor:
     """input * other. See torch.mul."""
     if not isinstance(input, Tensor):
         input, other = other, input
-    return _out(out, _pw.binary(_pw.Mul, input, other))
+    return _out(out, _pw.binary(_pw.Mul, input, other), "mul")
 
 
 multiply = mul
 
 
 def floor_divide(input: Tensor, other: _Any, *, out: Tensor | None = None) -> Tensor:
-    return _out(out, _pw.binary(_pw.FloorDivide, input, other))
+    return _out(out, _pw.binary(_pw.FloorDivide, input, other), "floor_divide")
 
 
 def remainder(input: Tensor, other: _Any, *, out: Tensor | None = None) -> Tensor:
-    return _out(out, _pw.binary(_pw.Remainder, input, other))
+    return _out(out, _pw.remainder(input, other))
 
 
 def _cmp(name: str, fn: _Any) -> _Any:
@@ -218,7 +224,7 @@ def allclose(input: Tensor, other: Tensor, rtol: _Any = 1e-05, atol: _Any = 1e-0
 
 
 def outer(input: Tensor, vec2: Tensor, *, out: Tensor | None = None) -> Tensor:
-    return _out(out, input.outer(vec2))
+    return _out(out, input.outer(vec2), "outer")
 
 
 ger = outer
@@ -292,9 +298,7 @@ def is_nonzero(input: Tensor) -> _builtin_bool:
 
 def result_type(tensor1: _Any, tensor2: _Any) -> dtype:
     """The dtype an op on these operands gives, by torch's promotion rules. See torch.result_type."""
-    return _pw.result_dtype(_pw.Add, *(x if isinstance(x, Tensor) else x for x in (tensor1, tensor2))) if isinstance(
-        tensor1, Tensor) else _pw.result_dtype(_pw.Add, tensor(tensor1) if not isinstance(tensor1, Tensor) else tensor1,
-                                               tensor2)  # fmt: skip
+    return _dtype.result_type(tensor1, tensor2)
 
 
 def can_cast(from_: dtype, to: dtype) -> _builtin_bool:

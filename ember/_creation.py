@@ -12,21 +12,24 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import Size, check_device
+from ._storage import keep_order
 from ._tensor import Tensor, _wrap
 
 _SCALARS = (int, float, bool, complex)
 
 
-def _size(size: Sequence[Any]) -> tuple[int, ...]:
+def _size(size: Sequence[Any], fn: str = "zeros") -> tuple[int, ...]:
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = size[0]
+    elif not size:
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
     out = []
     for s in size:
         if isinstance(s, Tensor):
             s = s.item()
         if not isinstance(s, (int, np.integer)):
             raise TypeError(
-                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type "
+                f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found element of type "
                 f"{type(s).__name__} at pos {len(out)}"
             )
         if s < 0:
@@ -35,11 +38,23 @@ def _size(size: Sequence[Any]) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _size_kw(size: tuple, kw: dict[str, Any], fn: str) -> tuple[int, ...]:
+    """The size of zeros(2, 3), zeros((2, 3)) or zeros(size=(2, 3))."""
+    if kw:
+        if set(kw) != {"size"} or size:
+            bad = next(k for k in kw if k != "size") if set(kw) != {"size"} else "size"
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{bad}'")
+        size = (kw["size"],)
+    return _size(size, fn)
+
+
 def _finish(arr: np.ndarray, requires_grad: bool, device: Any) -> Tensor:
     check_device(device)
     t = _wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind not in "fc":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 
@@ -51,43 +66,107 @@ def _infer(data: Any) -> np.ndarray:
         return data
     if isinstance(data, np.generic):
         return np.asarray(data)
-    if isinstance(data, (list, tuple)):
-        _check_ragged(data)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
     try:
         arr = np.array(data)
-    except (ValueError, TypeError) as e:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}") from e
+    except (ValueError, TypeError, OverflowError):
+        arr = None
+    if arr is None or arr.dtype.kind in "OUSVMmu":
+        if arr is not None and arr.dtype.kind == "u" and arr.dtype != np.uint8:
+            raise ValueError("Overflow when unpacking long long")  # a Python int beyond int64
+        return _from_sequence_slow(data)
     if arr.dtype == np.float64:
         return arr.astype(D.get_default_dtype().np)
     if arr.dtype == np.complex128:
         return arr.astype(D.complex128.np if D.get_default_dtype() is D.float64 else D.complex64.np)
-    if arr.dtype.kind in "iu" and arr.dtype != np.int64:
+    if arr.dtype.kind == "i" and arr.dtype != np.int64:
         return arr.astype(np.int64)
-    if arr.dtype.kind in "OUS":
-        bad = type(data).__name__ if not isinstance(data, (list, tuple)) else _first_leaf_type(data)
-        if arr.dtype.kind in "US":
-            raise TypeError(f"new(): invalid data type '{bad}'")
-        raise TypeError(f"Could not infer dtype of {bad}")
     return arr
 
 
-def _first_leaf_type(data: Any) -> str:
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
-    return type(data).__name__
+# ---------------------------------------------------------------- torch's own walk over nested sequences
+# NumPy does the work for well-formed data; this walk only runs when NumPy refuses the data (ragged lists,
+# strings, None ...), to raise the error torch raises, in torch's order: sizes, then dtype, then storing.
+def _is_seq(x: Any) -> bool:
+    return isinstance(x, (list, tuple, str, builtins.range, np.ndarray, Tensor))
 
 
-def _check_ragged(data: Sequence[Any], dim: int = 0) -> None:
-    """torch's error for nested sequences of unequal lengths."""
-    if not data or not isinstance(data[0], (list, tuple)):
+def _seq_sizes(data: Any) -> list[int]:
+    sizes, seq = [], data
+    while _is_seq(seq):
+        if isinstance(seq, str):
+            raise ValueError("too many dimensions 'str'")
+        n = len(seq)
+        sizes.append(n)
+        if n == 0:
+            break
+        seq = seq[0]
+    return sizes
+
+
+def _scalar_type(x: Any) -> D.dtype:
+    if isinstance(x, Tensor):
+        return x.dtype
+    if isinstance(x, (np.ndarray, np.generic)):
+        return D.FROM_NP[x.dtype]
+    if isinstance(x, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(x, (list, tuple, builtins.range)):
+        dt = None
+        for item in x:
+            it = _scalar_type(item)
+            dt = it if dt is None else D.promote_types(dt, it)
+        return D.get_default_dtype() if dt is None else dt
+    if isinstance(x, (bool, int, float, complex)):
+        return D.scalar_dtype(x)
+    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _store_check(x: Any, sizes: list[int], dim: int, dt: D.dtype) -> None:
+    if dim == len(sizes):
+        if isinstance(x, (list, tuple)):
+            what = type(x).__name__
+            if dt._cat == 1 or dt is D.bool:
+                raise TypeError(f"'{what}' object cannot be interpreted as an integer")
+            raise TypeError(f"must be real number, not {what}")
+        if isinstance(x, int) and not -(2**63) <= x < 2**63:
+            raise ValueError("Overflow when unpacking long long")
         return
-    n = len(data[0])
-    for item in data:
-        if not isinstance(item, (list, tuple)) or len(item) != n:
-            got = len(item) if isinstance(item, (list, tuple)) else type(item).__name__
-            raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {got})")
-    for item in data:
-        _check_ragged(item, dim + 1)
+    if not _is_seq(x):
+        raise TypeError("not a sequence")
+    if len(x) != sizes[dim]:
+        raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(x)})")
+    for item in x:
+        _store_check(item, sizes, dim + 1, dt)
+
+
+def _from_sequence_slow(data: Any) -> np.ndarray:
+    sizes = _seq_sizes(data)
+    dt = _scalar_type(data)
+    if math.prod(sizes) == 0:
+        return np.empty(sizes, dt.np)  # NOTE: torch never looks inside: tensor([[], [1]]) has shape (2, 0)
+    _store_check(data, sizes, 0, dt)
+    return np.array(data, dtype=dt.np)
+
+
+def _check_overflow(arr: np.ndarray, dt: D.dtype) -> None:
+    """torch refuses Python numbers that do not fit an integer dtype (but lets -1 wrap to 255 in uint8)."""
+    if arr.dtype.kind == "c" and dt._cat < 3:
+        raise TypeError(
+            "'complex' object cannot be interpreted as an integer" if dt._cat <= 1 else "must be real number, not complex"
+        )
+    if dt._cat != 1 or arr.size == 0 or arr.dtype.kind == "b":
+        return
+    info = np.iinfo(dt.np)
+    if arr.dtype.kind == "f":
+        bad = not np.all((arr >= info.min) & (arr <= info.max))  # NaN fails both comparisons
+    elif info.min == 0:
+        bad = bool(np.any(np.abs(arr) > info.max))
+    else:
+        bad = bool(np.any((arr < info.min) | (arr > info.max)))
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
@@ -105,19 +184,41 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
             UserWarning,
             stacklevel=2,
         )
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-        data = [x._data if isinstance(x, Tensor) else x for x in data]
+    python = not isinstance(data, (Tensor, np.ndarray, np.generic))
+    if isinstance(data, (list, tuple)) and data:
+        if isinstance(data[0], np.ndarray):
+            warnings.warn(
+                "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the "
+                "list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if any(isinstance(x, Tensor) for x in data):
+            data = [x._data if isinstance(x, Tensor) else x for x in data]
     arr = _infer(data)
     if dtype is not None:
         dt = D.to_dtype(dtype)
-        if arr.dtype.kind == "f" and dt._cat == 1:
-            with np.errstate(invalid="ignore"):
-                arr = arr.astype(dt.np)
-        else:
-            arr = arr.astype(dt.np)
+        if python:
+            _check_overflow(arr, dt)
+        with np.errstate(invalid="ignore", over="ignore"):
+            arr = arr.astype(dt.np, order=keep_order(arr))  # NOTE: torch keeps an ndarray's (or tensor's) layout
     else:
-        arr = arr.copy()
-    return _finish(arr if arr.flags.c_contiguous else np.array(arr, order="C"), requires_grad, device)
+        arr = np.array(arr, order=keep_order(arr), copy=True)
+    return _finish(arr, requires_grad, device)
+
+
+def _new_tensor(data: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    """Tensor.new_tensor: tensor() with the source's dtype, and its own wording of the copy warning."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than tensor.new_tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=3,
+        )
+        data = data.detach()
+        return tensor(data._data, dtype=dtype, device=device, requires_grad=requires_grad)
+    return tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -143,8 +244,8 @@ def from_numpy(a: np.ndarray) -> Tensor:
             raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
                              "between byte orders is currently not supported.")  # fmt: skip
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{a.dtype.name}. The only supported types are: float64, float32, "
-            "float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
+            f"can't convert np.ndarray of type numpy.{a.dtype.type.__name__}. The only supported types are: float64, "
+            "float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool."
         )
     return _wrap(a)
 
@@ -154,21 +255,24 @@ def _dtype_or_default(dtype: Any) -> np.dtype:
 
 
 def zeros(*size: Any, out: Tensor | None = None, dtype: Any = None, layout: Any = None, device: Any = None,
-          requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
+          requires_grad: bool = False, pin_memory: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of zeros. See torch.zeros."""
-    return _out(out, _finish(np.zeros(_size(size), _dtype_or_default(dtype)), requires_grad, device))
+    shape = _size_kw(size, kw, "zeros")
+    return _out(out, _finish(np.zeros(shape, _dtype_or_default(dtype)), requires_grad, device))
 
 
 def ones(*size: Any, out: Tensor | None = None, dtype: Any = None, layout: Any = None, device: Any = None,
-         requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
+         requires_grad: bool = False, pin_memory: bool = False, **kw: Any) -> Tensor:  # fmt: skip
     """A tensor of ones. See torch.ones."""
-    return _out(out, _finish(np.ones(_size(size), _dtype_or_default(dtype)), requires_grad, device))
+    shape = _size_kw(size, kw, "ones")
+    return _out(out, _finish(np.ones(shape, _dtype_or_default(dtype)), requires_grad, device))
 
 
 def empty(*size: Any, out: Tensor | None = None, dtype: Any = None, layout: Any = None, device: Any = None,
-          requires_grad: bool = False, pin_memory: bool = False, memory_format: Any = None) -> Tensor:  # fmt: skip
+          requires_grad: bool = False, pin_memory: bool = False, memory_format: Any = None, **kw: Any) -> Tensor:  # fmt: skip
     """An uninitialised tensor. See torch.empty."""
-    return _out(out, _finish(np.empty(_size(size), _dtype_or_default(dtype)), requires_grad, device))
+    shape = _size_kw(size, kw, "empty")
+    return _out(out, _finish(np.empty(shape, _dtype_or_default(dtype)), requires_grad, device))
 
 
 def _scalar_dt(v: Any) -> D.dtype:
@@ -180,10 +284,12 @@ def _scalar_dt(v: Any) -> D.dtype:
 def full(size: Any, fill_value: Any, *, out: Tensor | None = None, dtype: Any = None, layout: Any = None,
          device: Any = None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
     """A tensor filled with fill_value; its dtype follows the value (int -> int64). See torch.full."""
+    if not isinstance(size, (tuple, list, Size)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     dt = D.to_dtype(dtype) if dtype is not None else _scalar_dt(fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _out(out, _finish(np.full(_size((size,)), fill_value, dt.np), requires_grad, device))
+    return _out(out, _finish(np.full(_size((size,), "full"), fill_value, dt.np), requires_grad, device))
 
 
 def _out(out: Tensor | None, r: Tensor) -> Tensor:
@@ -208,27 +314,49 @@ def _num(v: Any) -> Any:
     return v.item() if isinstance(v, Tensor) else v
 
 
-def arange(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None = None, dtype: Any = None,
-           layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Values from start up to (not including) end, step apart. See torch.arange."""
+def _range_args(start: Any, end: Any, step: Any) -> tuple[Any, Any, Any]:
     start, end, step = _num(start), _num(end), _num(step)
-    if end is None:
-        start, end = 0, start
+    for v in (start, end):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    return start, end, step
+
+
+def arange(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None = None, dtype: Any = None,
+           layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """Values from start up to (not including) end, step apart. See torch.arange."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = _range_args(start, end, step)
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dt = D.get_default_dtype() if is_float else D.int64
     else:
         dt = D.to_dtype(dtype)
-    n = math.ceil((end - start) / step)
-    arr = (start + np.arange(n, dtype=np.float64 if dt._cat >= 2 or isinstance(step, float) else np.int64) * step)
-    return _out(out, _finish(arr.astype(dt.np), requires_grad, device))
+    if dt._cat == 1:
+        # NOTE: torch truncates start and step to integers first (arange(1, 2.5, 0.5, dtype=int32) is [1, 1, 1]);
+        # int64 alone also truncates end and sizes the result in integer arithmetic, and refuses a zero step
+        istart, istep = int(start), int(step)
+        if dt is D.int64:
+            if istep == 0:
+                raise ValueError("step must be nonzero")
+            sgn = (istep > 0) - (istep < 0)
+            n = max(int((int(end) - istart + istep - sgn) / istep), 0)
+        else:
+            n = math.ceil((end - start) / step)
+        arr = (istart + np.arange(n, dtype=np.int64) * istep).astype(dt.np)
+    else:
+        n = math.ceil((end - start) / step)
+        acc = np.float32 if dt is D.float16 else np.float64  # torch's accumulate type
+        arr = (acc(start) + np.arange(n, dtype=acc) * acc(step)).astype(dt.np)
+    return _out(out, _finish(arr, requires_grad, device))
 
 
-def range(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None = None, dtype: Any = None,
+def range(start: Any, end: Any, step: Any = 1, *, out: Tensor | None = None, dtype: Any = None,
           layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:  # noqa: A001  # fmt: skip
     """Values from start to end inclusive (deprecated in torch; use arange). See torch.range."""
     warnings.warn(
@@ -237,22 +365,27 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, out: Tensor | None 
         UserWarning,
         stacklevel=2,
     )
-    start, end, step = _num(start), _num(end), _num(step)
-    if end is None:
-        start, end = 0, start
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    start, end, step = _range_args(start, end, step)
     dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
     n = int(math.floor((end - start) / step)) + 1
     arr = start + np.arange(n, dtype=np.float64) * step
     return _out(out, _finish(arr.astype(dt.np), requires_grad, device))
 
 
-def linspace(start: Any, end: Any, steps: int, *, out: Tensor | None = None, dtype: Any = None, layout: Any = None,
+def linspace(start: Any, end: Any, steps: Any = None, *, out: Tensor | None = None, dtype: Any = None, layout: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """`steps` evenly spaced values from start to end inclusive. See torch.linspace."""
+    if not isinstance(steps, (int, np.integer)) or not all(isinstance(v, (Tensor, int, float, bool, np.number))
+                                                           for v in (start, end)):  # fmt: skip
+        given = (start, end) if steps is None else (start, end, steps)
+        got = ", ".join("Tensor" if isinstance(v, Tensor) else type(v).__name__ for v in given)
+        sig = ("(%s start, %s end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = "
+               "None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)")  # fmt: skip
+        raise TypeError(
+            f"linspace() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+            + "".join(" * " + sig % ab + "\n" for ab in (("Tensor", "Tensor"), ("Number", "Tensor"),
+                                                            ("Tensor", "Number"), ("Number", "Number")))
+        )  # fmt: skip
     start, end = _num(start), _num(end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
@@ -277,32 +410,34 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     return _finish((base**e).astype(dt.np), requires_grad, device)
 
 
-def _like(x: Tensor, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
-    return x._data.shape, (x._data.dtype if dtype is None else D.to_dtype(dtype).np)
+def _like_dtype(x: Tensor, dtype: Any) -> np.dtype:
+    return x._data.dtype if dtype is None else D.to_dtype(dtype).np
 
 
+# NOTE: NumPy's *_like keep the input's memory layout (order="K"), as torch's preserve_format does:
+# zeros_like(x.t()) has x.t()'s strides
 def zeros_like(input: Tensor, *, dtype: Any = None, layout: Any = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:  # fmt: skip
-    shape, dt = _like(input, dtype)
-    return _finish(np.zeros(shape, dt), requires_grad, device)
+    """Zeros with the shape (and layout) of input. See torch.zeros_like."""
+    return _finish(np.zeros_like(input._data, _like_dtype(input, dtype), order=keep_order(input._data)), requires_grad, device)
 
 
 def ones_like(input: Tensor, *, dtype: Any = None, layout: Any = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:  # fmt: skip
-    shape, dt = _like(input, dtype)
-    return _finish(np.ones(shape, dt), requires_grad, device)
+    """Ones with the shape (and layout) of input. See torch.ones_like."""
+    return _finish(np.ones_like(input._data, _like_dtype(input, dtype), order=keep_order(input._data)), requires_grad, device)
 
 
 def empty_like(input: Tensor, *, dtype: Any = None, layout: Any = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:  # fmt: skip
-    shape, dt = _like(input, dtype)
-    return _finish(np.empty(shape, dt), requires_grad, device)
+    """An uninitialised tensor with the shape (and layout) of input. See torch.empty_like."""
+    return _finish(np.empty_like(input._data, _like_dtype(input, dtype), order=keep_order(input._data)), requires_grad, device)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:  # fmt: skip
-    shape, dt = _like(input, dtype)
-    return _finish(np.full(shape, fill_value, dt), requires_grad, device)
+    """fill_value with the shape (and layout) of input. See torch.full_like."""
+    return _finish(np.full_like(input._data, _num(fill_value), _like_dtype(input, dtype), order=keep_order(input._data)), requires_grad, device)
 
 
 # ---------------------------------------------------------------- legacy constructors
@@ -313,32 +448,36 @@ class _LegacyMeta(type):
         return isinstance(obj, Tensor) and obj.dtype is cls._legacy_dtype
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Tensor:
-        return _legacy_new(Tensor, cls._legacy_dtype, args, kwargs)
+        return _legacy_new(Tensor, cls._legacy_dtype, args, kwargs, strict=True)
 
 
-def _legacy_new(cls: type, dt: D.dtype, args: tuple, kwargs: dict) -> Tensor:
-    """Tensor(2, 3) -> uninitialised 2x3; Tensor([[1, 2]]) / Tensor(ndarray) -> data; Tensor() -> empty."""
+def _legacy_new(cls: type, dt: D.dtype, args: tuple, kwargs: dict, strict: bool = False) -> Tensor:
+    """Tensor(2, 3) -> uninitialised 2x3; Tensor([[1, 2]]) / Tensor(ndarray) -> data; Tensor() -> empty.
+    `strict` (FloatTensor(...) and friends): a tensor argument must already have the class's dtype."""
     device = kwargs.pop("device", None)
     check_device(device)
-    if "size" in kwargs:
-        args = (kwargs.pop("size"),)
+    if "size" in kwargs and not args and isinstance(kwargs["size"], (tuple, list, Size)):
+        args = (Size(kwargs.pop("size")),)
+    if kwargs:
+        got = ", ".join([type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}, )")
     if not args:
         arr = np.empty((0,), dt.np)
     elif len(args) == 1 and isinstance(args[0], Tensor):
-        if args[0].dtype is not dt:
+        if strict and args[0].dtype is not dt:
             raise TypeError(f"expected {dt._storage} (got {args[0].dtype._storage})")
-        return args[0] if cls is Tensor else args[0]
+        return args[0]
     elif len(args) == 1 and isinstance(args[0], Size):
         arr = np.empty(tuple(args[0]), dt.np)
     elif len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
         arr = np.array(_infer(args[0]), dtype=dt.np, order="C")
     elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         arr = np.zeros(_size(args), dt.np)
+    elif len(args) == 1:
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
     else:
-        raise TypeError(
-            f"new(): invalid data type '{type(args[0]).__name__}'"
-            if len(args) == 1 else f"new() received an invalid combination of arguments"
-        )  # fmt: skip
+        got = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got})")
     t = object.__new__(cls)
     t._data = arr
     t.grad_fn = None

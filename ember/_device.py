@@ -12,11 +12,12 @@ class device:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
-        if isinstance(type, int):
-            self.type, self.index = "cuda", type
-            return
+        if isinstance(type, int) and not isinstance(type, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments - got ({builtins_type(type).__name__})")
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
+            raise TypeError(f"device(): argument 'index' (position 2) must be int, not {builtins_type(index).__name__}")
         name, _, idx = type.partition(":")
         if name not in _KNOWN:
             raise RuntimeError(
@@ -38,9 +39,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and self.type == other.type and self.index == other.index
+        return isinstance(other, device) and self.type == other.type and self.index == other.index  # never a str
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))
@@ -94,3 +93,59 @@ class Size(tuple):
 
     def __reduce__(self) -> tuple:
         return (Size, (tuple(self),))
+
+
+_TO_SIGS = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+)
+_TO_KW = ("dtype", "device", "non_blocking", "copy", "memory_format")
+
+
+def _arg_name(a: object) -> str:
+    from ._dtype import dtype as _dt
+
+    if isinstance(a, _dt):
+        return "torch.dtype"
+    if isinstance(a, device):
+        return "torch.device"
+    n = builtins_type(a).__name__
+    return "Tensor" if n in ("Tensor", "Parameter") else n
+
+
+def parse_to(args: tuple, kwargs: dict) -> tuple[object, bool]:
+    """Tensor.to's three signatures -> (dtype or None, copy). The device must be the CPU."""
+    from ._dtype import dtype as _dt
+
+    def bad() -> TypeError:
+        got = ", ".join([_arg_name(a) for a in args] + [f"{k}={_arg_name(v)}" for k, v in kwargs.items()])
+        if kwargs:
+            got += ", "
+        return TypeError(f"to() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                         + _TO_SIGS)  # fmt: skip
+
+    if any(k not in _TO_KW for k in kwargs):
+        raise bad()
+    dt, dev, flags = kwargs.get("dtype"), kwargs.get("device"), list(args)
+    first = flags.pop(0) if flags else None
+    if isinstance(first, _dt) or hasattr(first, "_data"):  # to(dtype, ...) or to(other, ...)
+        if "dtype" in kwargs or "device" in kwargs:
+            raise bad()
+        dt = first if isinstance(first, _dt) else first.dtype
+    elif first is not None or args:
+        if not isinstance(first, (str, device, int)) and first is not None or "device" in kwargs:
+            raise bad()
+        dev = first
+        if flags and (flags[0] is None or isinstance(flags[0], _dt)):
+            if "dtype" in kwargs:
+                raise bad()
+            dt = flags.pop(0)
+    if len(flags) > 2 or any(not isinstance(f, bool) for f in flags) or (dt is not None and not isinstance(dt, _dt)):
+        raise bad()
+    copy = kwargs.get("copy", flags[1] if len(flags) > 1 else False)
+    if not isinstance(copy, bool) or not isinstance(kwargs.get("non_blocking", False), bool):
+        raise bad()
+    check_device(dev if not isinstance(dev, int) or isinstance(dev, bool) else device(dev))
+    return dt, copy

@@ -35,6 +35,9 @@ class dtype:
         return {complex64: float32, complex128: float64}.get(self, self)
 
     def to_complex(self) -> dtype:
+        if self._cat < 2:
+            raise RuntimeError(f"Unknown Complex ScalarType for {self._storage}")
+        # NOTE: torch gives complex32 for float16; ember has no complex32, so complex64 stands in
         return {float32: complex64, float64: complex128, float16: complex64}.get(self, self)
 
 
@@ -166,3 +169,75 @@ def result_type_pair(da: dtype, za: int, db: dtype, zb: int) -> dtype:
         r = _combine(tiers[0], _combine(tiers[1], tiers[2]))
         _BINARY_CACHE[key] = r
     return r
+
+
+def result_type(a: object, b: object) -> dtype:
+    """The dtype an arithmetic op on a and b gives (tensors, zero-dim tensors or Python numbers).
+    See torch.result_type."""
+    kinds = []
+    for x in (a, b):
+        data = getattr(x, "_data", None)
+        if isinstance(data, np.ndarray):
+            kinds.append((FROM_NP[data.dtype], 1 if data.ndim == 0 else 0))
+        elif isinstance(x, (_pybool, int, float, complex)):
+            kinds.append((scalar_dtype(x), 2))
+        else:
+            raise TypeError(
+                f"result_type() received an invalid combination of arguments - got ({type(a).__name__}, "
+                f"{type(b).__name__})"
+            )
+    return result_type_pair(*kinds[0], *kinds[1])
+
+
+class finfo:
+    """Machine limits of a floating dtype (the default dtype if none). See torch.finfo.
+
+    >>> ember.finfo(ember.float16).max
+    65504.0
+    """
+
+    def __init__(self, type: dtype | None = None) -> None:  # noqa: A002 - torch's argument name
+        d = get_default_dtype() if type is None else type
+        if not isinstance(d, dtype) or d._cat < 2:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+        d = d.to_real()
+        info = np.finfo(d.np)
+        self.bits, self.dtype = info.bits, d.name
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision
+
+    def __eq__(self, other: object) -> _pybool:
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self) -> int:
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")  # fmt: skip
+
+    __str__ = __repr__
+
+
+class iinfo:
+    """Machine limits of an integer dtype. See torch.iinfo."""
+
+    def __init__(self, type: dtype) -> None:  # noqa: A002 - torch's argument name
+        if type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if not isinstance(type, dtype) or type._cat != 1:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits, self.min, self.max, self.dtype = info.bits, int(info.min), int(info.max), type.name
+
+    def __eq__(self, other: object) -> _pybool:
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    def __hash__(self) -> int:
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+    __str__ = __repr__

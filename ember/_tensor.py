@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import _dtype as D
-from ._device import CPU, Size, check_device, device
+from ._device import CPU, Size, device
 from .autograd.grad_mode import MODE
 
 _new = object.__new__
@@ -25,6 +25,16 @@ def _wrap(arr: np.ndarray) -> Tensor:
     t._version = [0]
     t._base = None
     return t
+
+
+class _NoDim:
+    """The default dim of sum()/mean(): torch records SumBackward0 without a dim, SumBackward1 with dim=None."""
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+_NO_DIM = _NoDim()
 
 
 def _view_of(arr: np.ndarray, src: Tensor) -> Tensor:
@@ -129,13 +139,16 @@ class Tensor:
     def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
         isz = self._data.itemsize
         st = tuple(s // isz for s in self._data.strides)
+        if not self._data.size and not any(st):  # NumPy zeroes the strides of a new empty array; torch doesn't
+            from ._storage import contiguous_strides
+
+            st = contiguous_strides(self._data.shape)
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
 
     def _root(self) -> np.ndarray:
-        a = self._data
-        while isinstance(a.base, np.ndarray):
-            a = a.base
-        return a
+        from ._storage import _root
+
+        return _root(self._data)
 
     def storage_offset(self) -> int:
         root = self._root()
@@ -145,6 +158,8 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def data_ptr(self) -> int:
+        if not self._data.size:
+            return 0  # torch's data_ptr() of an empty tensor is null
         return self._data.__array_interface__["data"][0]
 
     def untyped_storage(self) -> Any:
@@ -178,7 +193,7 @@ class Tensor:
                 if d._storage == name:
                     return self.to(d)
             raise ValueError(f"invalid type: '{dtype}'")
-        if isinstance(dtype, type) and issubclass(dtype, Tensor):
+        if isinstance(dtype, type) and (issubclass(dtype, Tensor) or hasattr(dtype, "_legacy_dtype")):
             return self.to(getattr(dtype, "_legacy_dtype", D.get_default_dtype()))
         return self.to(dtype)
 
@@ -189,6 +204,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if flag and self.grad_fn is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -200,7 +217,7 @@ class Tensor:
                 )
             return self
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -228,6 +245,7 @@ class Tensor:
     def data(self) -> Tensor:
         t = _view_of(self._data, self)
         t._version = [0]  # .data does not share the version counter: in-place changes go unseen by autograd
+        t._base = None
         return t
 
     @data.setter
@@ -246,14 +264,15 @@ class Tensor:
             return
         self._retains_grad = True
         ref = weakref.ref(self)
+        nr = self._output_nr
 
         def hook(grads: tuple) -> None:
             t = ref()
-            if t is not None:
-                g = grads[0]
+            g = grads[nr]
+            if t is not None and g is not None:
                 t.grad = g.detach().clone() if t.grad is None else t.grad + g.detach()
 
-        self.grad_fn.register_prehook(hook)
+        self._retain_handle = self.grad_fn.register_prehook(hook)
 
     def register_hook(self, hook: Callable) -> Any:
         """Call `hook(grad)` when this tensor's gradient is computed; it may return a replacement."""
@@ -262,7 +281,17 @@ class Tensor:
         from .utils.hooks import RemovableHandle
 
         if self.grad_fn is not None:
-            return self.grad_fn.register_prehook(lambda grads: None if (r := hook(grads[0])) is None else (r,))
+            nr = self._output_nr
+
+            def pre(grads: tuple) -> tuple | None:
+                r = hook(grads[nr])
+                return None if r is None else grads[:nr] + (r,) + grads[nr + 1 :]
+
+            h = self.grad_fn.register_prehook(pre)
+            rh = self.__dict__.get("_retain_handle")
+            if rh is not None and rh.id in rh.hooks_dict:  # retain_grad sees the gradient after every tensor hook
+                rh.hooks_dict[rh.id] = rh.hooks_dict.pop(rh.id)
+            return h
         if self._backward_hooks is None:
             self._backward_hooks = {}
         h = RemovableHandle(self._backward_hooks)
@@ -297,8 +326,10 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
-        """A tensor sharing this one's data, cut from the graph."""
-        return _view_of(self._data, self)
+        """A tensor sharing this one's data and version counter, cut from the graph (not a view for autograd)."""
+        t = _view_of(self._data, self)
+        t._base = None
+        return t
 
     def detach_(self) -> Tensor:
         if self._base is not None and self._base._requires_grad:
@@ -320,8 +351,10 @@ class Tensor:
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        a = self._data
-        return a if dtype is None else a.astype(dtype, copy=False)
+        a = self.numpy()  # torch's error when this tensor requires grad
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
 
     def item(self) -> Any:
         if self._data.size != 1:
@@ -343,18 +376,37 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if not self._data.size else 'more than one value'}"
+                               " is ambiguous")  # fmt: skip
         return bool(self._data.reshape(()))
 
-    def __float__(self) -> float:
+    def _real_scalar(self, ctype: str) -> Any:
         if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        return float(self._data.reshape(()).real if self._data.dtype.kind != "c" else self._data.reshape(()))
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        v = self._data.reshape(()).item()
+        if type(v) is complex:
+            if v.imag:
+                raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+            v = v.real
+        return v
+
+    def __float__(self) -> float:
+        return float(self._real_scalar("double"))
 
     def __int__(self) -> int:
-        if self._data.size != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        return int(self._data.reshape(()))
+        return int(self._real_scalar("int64_t"))
+
+    def __contains__(self, element: Any) -> bool:
+        if not isinstance(element, (Tensor, int, float, bool, complex, np.number)):
+            raise RuntimeError(
+                f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}."
+            )
+        return bool((self == element).any())
+
+    def __reversed__(self) -> Tensor:
+        if self._data.ndim == 0:
+            return self
+        return _wrap(np.flip(self._data, 0).copy())  # torch's x.flip(0): a copy
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -362,6 +414,8 @@ class Tensor:
         return int(self._data.reshape(()))
 
     def __complex__(self) -> complex:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return complex(self._data.reshape(()))
 
     def __hash__(self) -> int:
@@ -380,7 +434,12 @@ class Tensor:
         return object.__format__(self, spec)
 
     def __reduce_ex__(self, proto: int) -> tuple:
-        return (_rebuild, (self._data.copy(), self._requires_grad))
+        # NOTE: as torch pickles a storage and a view of it: tensors sharing memory still share it once loaded,
+        # and copy.copy() gives a new tensor over the same memory
+        from ._storage import StorageRef, view_geometry
+
+        root, off, shape, strides = view_geometry(self._data)
+        return (_rebuild_view, (StorageRef(root), off, shape, strides, self._requires_grad))
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         if self.grad_fn is not None:
@@ -391,8 +450,11 @@ class Tensor:
             )
         if id(self) in memo:
             return memo[id(self)]
-        new = type(self).__new__(type(self), _wrap(self._data.copy()), self._requires_grad) if type(self) is not Tensor \
-            else _wrap(self._data.copy())  # fmt: skip
+        from ._storage import copy_view
+
+        data = copy_view(self._data, memo)  # a copy of the whole storage, seen through the same view (as torch)
+        new = type(self).__new__(type(self), _wrap(data), self._requires_grad) if type(self) is not Tensor \
+            else _wrap(data)  # fmt: skip
         new._requires_grad = self._requires_grad
         if self.grad is not None:
             new.grad = self.grad.__deepcopy__(memo)
@@ -406,32 +468,29 @@ class Tensor:
     # ------------------------------------------------------------------ device and dtype moves
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """Return this tensor with another dtype and/or device (itself when nothing changes). See torch.Tensor.to."""
-        dt, dev, copy = None, None, kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        for a in args:
-            if isinstance(a, D.dtype):
-                dt = a
-            elif isinstance(a, (str, device)):
-                dev = a
-            elif isinstance(a, Tensor):
-                dt, dev = a.dtype, a.device
-            elif isinstance(a, bool):
-                pass  # the legacy non_blocking / copy positionals
-            elif a is not None:
-                raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-        dt = kwargs.pop("dtype", dt)
-        dev = kwargs.pop("device", dev)
-        check_device(dev)
+        if kwargs or len(args) != 1 or type(args[0]) is not D.dtype:
+            from ._device import parse_to
+
+            dt, copy = parse_to(args, kwargs)
+        else:
+            dt, copy = args[0], False  # the common x.to(dtype), x.float() ...
         if dt is None or _FROM_NP[self._data.dtype] is dt:
-            return self.clone() if copy else self
+            return _pw.ToCopy.apply(self, dtype=self.dtype) if copy else self
         return _pw.ToCopy.apply(self, dtype=dt)
 
     def cpu(self, memory_format: Any = None) -> Tensor:
         return self
 
     def cuda(self, device: Any = None, non_blocking: bool = False, memory_format: Any = None) -> Tensor:
+        if isinstance(device, int) and not isinstance(device, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
         raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def pin_memory(self, device: Any = None) -> Tensor:
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device: Any = None) -> bool:
+        return False
 
     def float(self) -> Tensor:
         return self.to(D.float32)
@@ -507,10 +566,10 @@ class Tensor:
         return _pw.binary(_pw.FloorDivide, _pw.as_operand(other, self), self)
 
     def __mod__(self, other: Any) -> Tensor:
-        return _pw.binary(_pw.Remainder, self, other)
+        return _pw.remainder(self, other)
 
     def __rmod__(self, other: Any) -> Tensor:
-        return _pw.binary(_pw.Remainder, _pw.as_operand(other, self), self)
+        return _pw.remainder(other, self)
 
     def __pow__(self, other: Any) -> Tensor:
         return _pw.pow(self, other)
@@ -519,9 +578,13 @@ class Tensor:
         return _pw.rpow(self, other)
 
     def __matmul__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return _wrap(np.asarray(self.numpy() @ other))  # torch hands it to NumPy
         return _la.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
+        if isinstance(other, np.ndarray):
+            return _wrap(np.asarray(other @ self.numpy()))
         return _la.matmul(_pw.as_operand(other, self), self)
 
     def __neg__(self) -> Tensor:
@@ -534,7 +597,7 @@ class Tensor:
         return _pw.Abs.apply(self)
 
     def __invert__(self) -> Tensor:
-        return _pw.bitwise_not(self)
+        return _pw.invert(self)
 
     def __and__(self, other: Any) -> Tensor:
         return _pw.binary(_pw.BitwiseAnd, self, other)
@@ -610,7 +673,7 @@ class Tensor:
         return _pw.add(self, other, alpha=alpha)
 
     def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.inplace(_pw.Add, self, other if alpha == 1 else _pw.scaled(other, alpha))
+        return _pw.inplace(_pw.Add, self, other) if alpha == 1 else _pw.add_(self, other, alpha)
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
         return _pw.sub(self, other, alpha=alpha)
@@ -618,7 +681,7 @@ class Tensor:
     subtract = sub
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        return _pw.inplace(_pw.Sub, self, other if alpha == 1 else _pw.scaled(other, alpha))
+        return _pw.inplace(_pw.Sub, self, other) if alpha == 1 else _pw.add_(self, other, alpha, _pw.Sub)
 
     subtract_ = sub_
 
@@ -638,7 +701,7 @@ class Tensor:
     divide = true_divide = div
 
     def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-        return _pw.inplace(_pw.Div if rounding_mode is None else _pw.DIV_MODES[rounding_mode], self, other)
+        return _pw.inplace(_pw.div_mode(rounding_mode), self, other)
 
     divide_ = true_divide_ = div_
 
@@ -646,7 +709,7 @@ class Tensor:
         return _pw.binary(_pw.FloorDivide, self, other)
 
     def remainder(self, other: Any) -> Tensor:
-        return _pw.binary(_pw.Remainder, self, other)
+        return _pw.remainder(self, other)
 
     def pow(self, exponent: Any) -> Tensor:
         return _pw.pow(self, exponent)
@@ -716,6 +779,21 @@ class Tensor:
     def tanh_(self) -> Tensor:
         return _pw.inplace_unary(_pw.Tanh, self)
 
+    def erf(self) -> Tensor:
+        return _pw.Erf.apply(self)
+
+    def erf_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Erf, self)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return _pw.xlogy(self, other)
+
+    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        return _nn.softmax(self, dim, dtype)
+
+    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        return _nn.log_softmax(self, dim, dtype)
+
     def sign(self) -> Tensor:
         return _pw.Sign.apply(self)
 
@@ -730,13 +808,13 @@ class Tensor:
     clip_ = clamp_
 
     def clamp_min(self, min: Any) -> Tensor:
-        return _pw.clamp(self, min, None)
+        return _pw.clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> Tensor:
-        return _pw.clamp(self, None, max)
+        return _pw.clamp_max(self, max)
 
     def zero_(self) -> Tensor:
-        return _pw.fill_(self, 0)
+        return _pw.fill_(self, 0, _pw.Zero)
 
     def fill_(self, value: Any) -> Tensor:
         return _pw.fill_(self, value)
@@ -798,12 +876,12 @@ class Tensor:
         return self + weight * (end - self)
 
     # reductions
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-        if dim is None and dtype is None and not keepdim:
+    def sum(self, dim: Any = _NO_DIM, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        if dim is _NO_DIM and dtype is None and not keepdim:
             return _rd.SumAll.apply(self)
         return _rd.sum(self, dim, keepdim, dtype=dtype)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def mean(self, dim: Any = _NO_DIM, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
         return _rd.mean(self, dim, keepdim, dtype=dtype)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
@@ -868,7 +946,7 @@ class Tensor:
         return _la.matmul(self, other)
 
     def outer(self, vec2: Tensor) -> Tensor:
-        return self.reshape(-1, 1) * vec2
+        return _la.outer(self, vec2)
 
     # shape and views
     def view(self, *shape: Any) -> Tensor:
@@ -907,10 +985,18 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        return _mv.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+        nd = self._data.ndim
+        if nd == 2:
+            return _mv.permute(self, (1, 0))
+        _mv.warn_T(nd)
+        return _mv.permute(self, tuple(range(nd - 1, -1, -1)))
 
     @property
     def mT(self) -> Tensor:
+        if self._data.ndim < 2:
+            raise RuntimeError(
+                f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
+            )
         return _mv.transpose(self, -2, -1)
 
     def permute(self, *dims: Any) -> Tensor:
@@ -950,7 +1036,9 @@ class Tensor:
         return _mv.chunk(self, chunks, dim)
 
     def repeat(self, *sizes: Any) -> Tensor:
-        return _mv.repeat(self, _mv.flat_args(sizes))
+        if not sizes:
+            raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+        return _mv.repeat(self, _mv.flat_args(sizes, "repeat", "repeats"))
 
     def index_select(self, dim: int, index: Tensor) -> Tensor:
         return _mv.index_select(self, dim, index)
@@ -972,9 +1060,9 @@ class Tensor:
 
     # factories on an existing tensor: same dtype (and device) unless told otherwise
     def new_tensor(self, data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-        from ._creation import tensor
+        from ._creation import _new_tensor
 
-        return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+        return _new_tensor(data, dtype or self.dtype, device, requires_grad)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
         from ._creation import zeros
@@ -1009,6 +1097,14 @@ class Tensor:
         return _fill_normal(self, mean, std, generator)
 
 
+def _rebuild_view(root: np.ndarray, offset: int, shape: tuple, strides: tuple, requires_grad: bool) -> Tensor:
+    from ._storage import view_of_root
+
+    t = _wrap(view_of_root(root, offset, shape, strides))
+    t._requires_grad = requires_grad
+    return t
+
+
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     t = _wrap(data)
     t._requires_grad = requires_grad
@@ -1028,3 +1124,4 @@ from .ops import linalg as _la  # noqa: E402
 from .ops import movement as _mv  # noqa: E402
 from .ops import pointwise as _pw  # noqa: E402
 from .ops import reduce as _rd  # noqa: E402
+from .ops import nn as _nn  # noqa: E402

@@ -5,31 +5,49 @@ The numbers come from NumPy's PCG64: the same seed gives the same numbers in emb
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import numpy as np
 
 from . import _dtype as D
+from ._device import device as _device
+from ._storage import keep_order
 from ._tensor import Tensor, _wrap
 
 _DEFAULT_SEED = 67280421310721  # torch's default_generator initial seed
+_U64 = 0xFFFFFFFFFFFFFFFF
+# the C type names torch's bound errors use
+_CTYPE = {D.bool: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short", D.int32: "int",
+          D.int64: "long"}  # fmt: skip
+
+
+def _seed_int(seed: Any) -> int:
+    seed = int(seed)
+    if not -(2**63) <= seed <= _U64:
+        raise ValueError("Overflow when unpacking long long")
+    return seed & _U64
 
 
 class Generator:
     """A source of random numbers with its own state. See torch.Generator."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        self.device = device
+        dev = _device(device)
+        if dev.type != "cpu":
+            raise RuntimeError(f"Cannot get {dev.type.upper()} generator: ember only computes on the CPU")
+        self.device = dev
         self.manual_seed(_DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:
-        seed = int(seed)
-        self._seed = seed
-        self._rng = np.random.Generator(np.random.PCG64(seed & 0xFFFFFFFFFFFFFFFF))
+        """Reset the state from `seed`. See torch.Generator.manual_seed."""
+        self._seed = _seed_int(seed)
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
         return self
 
     def seed(self) -> int:
-        s = int(np.random.SeedSequence().entropy) & 0xFFFFFFFFFFFFFFFF
+        """Seed from the OS's entropy and return the seed."""
+        s = int(np.random.SeedSequence().entropy) & _U64
         self.manual_seed(s)
         return s
 
@@ -37,20 +55,24 @@ class Generator:
         return self._seed
 
     def get_state(self) -> Tensor:
-        import pickle
-
+        """The state as a uint8 tensor (a ByteTensor), for set_state."""
         blob = pickle.dumps((self._seed, self._rng.bit_generator.state))
         return _wrap(np.frombuffer(blob, dtype=np.uint8).copy())
 
-    def set_state(self, state: Tensor) -> Generator:
-        import pickle
-
-        if not isinstance(state, Tensor) or state.dtype is not D.uint8:
-            raise TypeError("expected a torch.ByteTensor, but got " + type(state).__name__)
-        self._seed, st = pickle.loads(state._data.tobytes())
-        self._rng = np.random.Generator(np.random.PCG64())
-        self._rng.bit_generator.state = st
+    def set_state(self, new_state: Tensor) -> Generator:
+        if not isinstance(new_state, Tensor) or new_state.dtype is not D.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        try:
+            seed, st = pickle.loads(new_state._data.tobytes())
+            rng = np.random.Generator(np.random.PCG64())
+            rng.bit_generator.state = st
+        except Exception:  # noqa: BLE001 - any garbage is an invalid state
+            raise RuntimeError("Invalid mt19937 state") from None
+        self._seed, self._rng = seed, rng
         return self
+
+    def __repr__(self) -> str:
+        return f"<torch._C.Generator object at {hex(id(self))}>"
 
 
 default_generator = Generator()
@@ -81,9 +103,8 @@ def set_rng_state(new_state: Tensor) -> None:
     default_generator.set_state(new_state)
 
 
-def _float_dtype(dtype: Any) -> D.dtype:
-    dt = D.get_default_dtype() if dtype is None else D.to_dtype(dtype)
-    return dt
+def _fmt(x: float) -> str:
+    return f"{x:g}"  # C++'s default double formatting: -1, 0.5, 1e+10
 
 
 def _make(arr: np.ndarray, requires_grad: bool, device: Any) -> Tensor:
@@ -92,51 +113,106 @@ def _make(arr: np.ndarray, requires_grad: bool, device: Any) -> Tensor:
     return _finish(arr, requires_grad, device)
 
 
-def rand(*size: Any, generator: Generator | None = None, out: Tensor | None = None, dtype: Any = None,
-         layout: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
-    """Uniform samples from [0, 1). See torch.rand."""
-    from ._creation import _out, _size
+def _real_dtype(dt: D.dtype) -> type:
+    return np.float64 if dt in (D.float64, D.complex128) else np.float32
 
-    dt = _float_dtype(dtype)
-    if dt._cat != 2:
-        raise RuntimeError(f"\"check_uniform_bounds\" not implemented for '{dt._storage}'")
-    shape = _size(size)
-    arr = _rng(generator).random(shape, dtype=np.float64 if dt is D.float64 else np.float32).astype(dt.np, copy=False)
-    return _out(out, _make(arr, requires_grad, device))
+
+def _uniform(rng: np.random.Generator, shape: tuple[int, ...], dt: D.dtype, a: float = 0.0, b: float = 1.0) -> np.ndarray:
+    """Samples from [a, b) in dtype dt; a complex dtype draws its real and imaginary parts separately."""
+    if dt._cat == 3:
+        parts = rng.random((2, *shape), dtype=_real_dtype(dt))
+        arr = parts[0] + 1j * parts[1]
+    else:
+        arr = rng.random(shape, dtype=_real_dtype(dt))
+    if a != 0.0 or b != 1.0:
+        arr = arr * (b - a) + a
+    return arr.astype(dt.np, copy=False)
+
+
+def _normal(rng: np.random.Generator, shape: tuple[int, ...], dt: D.dtype) -> np.ndarray:
+    """Standard normal samples; a complex dtype has variance 1/2 in each part, as torch's randn."""
+    if dt._cat == 3:
+        parts = rng.standard_normal((2, *shape), dtype=_real_dtype(dt)) * np.sqrt(0.5)
+        return (parts[0] + 1j * parts[1]).astype(dt.np)
+    return rng.standard_normal(shape, dtype=_real_dtype(dt)).astype(dt.np, copy=False)
+
+
+def _need_float(dt: D.dtype, kernel: str) -> None:
+    if dt._cat < 2:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt._storage}\'')
+
+
+def rand(*size: Any, generator: Generator | None = None, out: Tensor | None = None, dtype: Any = None,
+         layout: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False,
+         **kw: Any) -> Tensor:  # fmt: skip
+    """Uniform samples from [0, 1). See torch.rand."""
+    from ._creation import _dtype_or_default, _out, _size_kw
+
+    shape = _size_kw(size, kw, "rand")
+    dt = D.FROM_NP[_dtype_or_default(dtype)]
+    _need_float(dt, "check_uniform_bounds")
+    return _out(out, _make(_uniform(_rng(generator), shape, dt), requires_grad, device))
 
 
 def randn(*size: Any, generator: Generator | None = None, out: Tensor | None = None, dtype: Any = None,
-          layout: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
+          layout: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False,
+          **kw: Any) -> Tensor:  # fmt: skip
     """Standard normal samples. See torch.randn."""
-    from ._creation import _out, _size
+    from ._creation import _dtype_or_default, _out, _size_kw
 
-    dt = _float_dtype(dtype)
-    if dt._cat != 2:
-        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{dt._storage}'")
-    shape = _size(size)
-    arr = _rng(generator).standard_normal(shape, dtype=np.float64 if dt is D.float64 else np.float32)
-    return _out(out, _make(arr.astype(dt.np, copy=False), requires_grad, device))
+    shape = _size_kw(size, kw, "randn")
+    dt = D.FROM_NP[_dtype_or_default(dtype)]
+    _need_float(dt, "normal_kernel_cpu")
+    return _out(out, _make(_normal(_rng(generator), shape, dt), requires_grad, device))
+
+
+def _int_arg(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool) or (
+        isinstance(x, Tensor) and x._data.ndim == 0 and x._data.dtype.kind in "iu")  # fmt: skip
+
+
+def _check_bounds(low: int, high: int, dt: D.dtype) -> None:
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt._cat <= 1:
+        lo, hi = (0, 1) if dt is D.bool else (int(np.iinfo(dt.np).min), int(np.iinfo(dt.np).max))
+        if not lo <= low <= hi:
+            raise RuntimeError(f"from is out of bounds for {_CTYPE[dt]}")
+        if not lo <= high - 1 <= hi:
+            raise RuntimeError(f"to - 1 is out of bounds for {_CTYPE[dt]}")
 
 
 def randint(*args: Any, generator: Generator | None = None, out: Tensor | None = None, dtype: Any = None,
-            layout: Any = None, device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:  # fmt: skip
+            layout: Any = None, device: Any = None, requires_grad: bool = False, pin_memory: bool = False,
+            **kw: Any) -> Tensor:  # fmt: skip
     """Integers uniform in [low, high). randint(high, size) or randint(low, high, size). See torch.randint."""
     from ._creation import _out, _size
 
+    if "low" in kw or "high" in kw:
+        args = (kw.pop("low", 0), kw.pop("high")) + args
     if "size" in kw:
         args = args + (kw.pop("size"),)
-    if "high" in kw:
-        args = (kw.pop("low", 0), kw.pop("high")) + args
+    if kw:
+        raise TypeError(f"randint() got an unexpected keyword argument '{next(iter(kw))}'")
     if len(args) == 2:
-        low, (high, size) = 0, args
+        (low, high), size = (0, args[0]), args[1]
     elif len(args) == 3:
         low, high, size = args
     else:
-        raise TypeError("randint() received an invalid combination of arguments")
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        low = high = size = None
+    if not (_int_arg(low) and _int_arg(high) and isinstance(size, (tuple, list))):
+        got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
+        raise TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, "
+                        "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool "
+                        "pin_memory = False, bool requires_grad = False)\n"
+                        " * (int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, "
+                        "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool "
+                        "pin_memory = False, bool requires_grad = False)\n")  # fmt: skip
+    low, high = int(low), int(high)
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
-    arr = _rng(generator).integers(low, high, _size((size,)), dtype=np.int64).astype(dt.np)
+    _check_bounds(low, high, dt)
+    arr = _rng(generator).integers(low, high, _size((size,), "randint"), dtype=np.int64).astype(dt.np)
     return _out(out, _make(arr, requires_grad, device))
 
 
@@ -145,9 +221,16 @@ def randperm(n: int, *, generator: Generator | None = None, out: Tensor | None =
     """A random permutation of 0 .. n-1. See torch.randperm."""
     from ._creation import _out
 
+    if not _int_arg(n):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    n = int(n)
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = D.int64 if dtype is None else D.to_dtype(dtype)
+    if dt is D.bool:
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if dt._cat == 1 and n > 0 and n - 1 > np.iinfo(dt.np).max:
+        raise RuntimeError(f"value cannot be converted to type {dt.name}_t without overflow")
     return _out(out, _make(_rng(generator).permutation(n).astype(dt.np), requires_grad, device))
 
 
@@ -171,31 +254,42 @@ def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Generator 
                 "False, bool requires_grad = False)\n"
             )
         if std < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-        dt = _float_dtype(dtype)
-        shape = _size((size,))
-        arr = (mean + std * _rng(generator).standard_normal(shape)).astype(dt.np)
-        return _out(out, _make(arr, requires_grad, device))
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+        dt = D.get_default_dtype() if dtype is None else D.to_dtype(dtype)
+        _need_float(dt, "normal_kernel_cpu")
+        arr = _normal(_rng(generator), _size((size,), "normal"), dt)
+        return _out(out, _make((arr * std + mean).astype(dt.np, copy=False), requires_grad, device))
+    ref = mean if mt else std
+    _need_float(ref.dtype, "normal_kernel_cpu")
     m = mean._data if mt else mean
     s = std._data if st else std
-    if np.any(np.asarray(s) < 0):
+    if st and np.any(s < 0):
         raise RuntimeError("normal expects all elements of std >= 0.0")
-    ref = mean if mt else std
-    shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-    arr = (m + s * _rng(generator).standard_normal(shape)).astype(ref._data.dtype)
+    if not st and s < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(s)}")
+    try:
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+    except ValueError:
+        from .ops.pointwise import _broadcast_error
+
+        _broadcast_error(mean.shape, std.shape)
+    dt = D.promote_types(mean.dtype, std.dtype) if mt and st else ref.dtype
+    arr = (_normal(_rng(generator), shape, dt) * s + m).astype(dt.np, copy=False)
     return _out(out, _wrap(arr))
 
 
 def _fill_uniform(t: Tensor, a: float, b: float, generator: Generator | None) -> Tensor:
+    _need_float(t.dtype, "check_uniform_bounds")
     if a > b:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-    return _fill(t, _rng(generator).uniform(a, b, t._data.shape))
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={_fmt(a)} > to={_fmt(b)}")
+    return _fill(t, _uniform(_rng(generator), t._data.shape, t.dtype, a, b))
 
 
 def _fill_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
+    _need_float(t.dtype, "normal_kernel_cpu")
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return _fill(t, mean + std * _rng(generator).standard_normal(t._data.shape))
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    return _fill(t, _normal(_rng(generator), t._data.shape, t.dtype) * std + mean)
 
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
@@ -209,15 +303,35 @@ def _fill(t: Tensor, values: np.ndarray) -> Tensor:
     return t
 
 
-def rand_like(input: Tensor, *, dtype: Any = None, **kw: Any) -> Tensor:
-    return rand(*input.shape, dtype=dtype or input.dtype, **kw)
+def _like(input: Tensor, values: np.ndarray) -> np.ndarray:
+    out = np.empty_like(input._data, dtype=values.dtype, order=keep_order(input._data))  # torch's preserve_format
+    out[...] = values
+    return out
 
 
-def randn_like(input: Tensor, *, dtype: Any = None, **kw: Any) -> Tensor:
-    return randn(*input.shape, dtype=dtype or input.dtype, **kw)
+def rand_like(input: Tensor, *, dtype: Any = None, layout: Any = None, device: Any = None,
+              requires_grad: bool = False, memory_format: Any = None, generator: Generator | None = None) -> Tensor:  # fmt: skip
+    """rand with input's shape, dtype and layout. See torch.rand_like."""
+    dt = input.dtype if dtype is None else D.to_dtype(dtype)
+    _need_float(dt, "check_uniform_bounds")
+    return _make(_like(input, _uniform(_rng(generator), input._data.shape, dt)), requires_grad, device)
 
 
-def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype: Any = None, **kw: Any) -> Tensor:
+def randn_like(input: Tensor, *, dtype: Any = None, layout: Any = None, device: Any = None,
+               requires_grad: bool = False, memory_format: Any = None, generator: Generator | None = None) -> Tensor:  # fmt: skip
+    """randn with input's shape, dtype and layout. See torch.randn_like."""
+    dt = input.dtype if dtype is None else D.to_dtype(dtype)
+    _need_float(dt, "normal_kernel_cpu")
+    return _make(_like(input, _normal(_rng(generator), input._data.shape, dt)), requires_grad, device)
+
+
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype: Any = None, layout: Any = None,
+                 device: Any = None, requires_grad: bool = False, memory_format: Any = None,
+                 generator: Generator | None = None) -> Tensor:  # fmt: skip
+    """randint with input's shape, dtype and layout. See torch.randint_like."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, **kw)
+    dt = input.dtype if dtype is None else D.to_dtype(dtype)
+    _check_bounds(int(low), int(high), dt)
+    vals = _rng(generator).integers(int(low), int(high), input._data.shape, dtype=np.int64).astype(dt.np)
+    return _make(_like(input, vals), requires_grad, device)

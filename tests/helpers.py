@@ -135,3 +135,84 @@ def check_error(fn: Callable[[Any], Any], match: str | None = None) -> None:
 def same_text(fn: Callable[[Any], Any]) -> None:
     """`fn(lib)` prints (returns) the same text under ember and torch."""
     assert fn(ember) == fn(torch)
+
+
+def _normalise(x: Any) -> Any:
+    """Library-neutral form of the non-tensor things ember and torch return (dtype, Size, device)."""
+    if isinstance(x, (ember.dtype, torch.dtype)):
+        return ("dtype", repr(x))
+    if isinstance(x, (ember.Size, torch.Size)):
+        return ("Size", type(x).__name__, tuple(x), repr(x))
+    if isinstance(x, (ember.device, torch.device)):
+        return ("device", repr(x), str(x))
+    if isinstance(x, (tuple, list)) and not isinstance(x, (ember.Size, torch.Size)):
+        return type(x)(_normalise(v) for v in x)
+    return x
+
+
+def _run(fn: Callable[[Any], Any], lib: Any) -> tuple[Any, BaseException | None, list[tuple[str, str]]]:
+    import re
+    import warnings
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        try:
+            r, err = fn(lib), None
+        except Exception as e:  # noqa: BLE001 - compared below
+            r, err = None, e
+    # torch's C++ warnings end with " (Triggered internally at <file>:<line>.)": not part of the message
+    return r, err, [(x.category.__name__, re.sub(r" \(Triggered internally at .*\)$", "", str(x.message))) for x in w]
+
+
+def same(fn: Callable[[Any], Any], atol: float = 1e-6, rtol: float = 1e-5, *, message: bool = False,
+         warnings: bool = True) -> Any:  # fmt: skip
+    """`fn(lib)` behaves the same under ember and torch: the same result (tensors by assert_same; dtypes, Sizes and
+    devices by their repr), or the same exception type (and text, if `message`); and the same warnings.
+    Returns ember's result."""
+    t, t_err, t_w = _run(fn, torch)
+    e, e_err, e_w = _run(fn, ember)
+    if t_err is not None or e_err is not None:
+        assert t_err is not None, f"ember raised {type(e_err).__name__}: {e_err}; torch returned {t!r}"
+        assert e_err is not None, f"torch raised {type(t_err).__name__}: {t_err}; ember returned {e!r}"
+        assert type(e_err).__name__ == type(t_err).__name__, (
+            f"ember raised {type(e_err).__name__}: {e_err}; torch {type(t_err).__name__}: {t_err}"
+        )
+        if message:
+            assert str(e_err) == str(t_err)
+    else:
+        ne, nt = _normalise(e), _normalise(t)
+        if isinstance(nt, tuple) and nt and nt[0] in ("dtype", "Size", "device"):
+            assert ne == nt, f"{ne} != {nt}"
+        else:
+            assert_same(ne, nt, atol, rtol)
+    if warnings:
+        assert e_w == t_w, f"warnings: ember {e_w}, torch {t_w}"
+    return e
+
+
+def assert_layout(e: Any, t: Any) -> None:
+    """Same shape, stride, storage offset, contiguity and dtype: the layout of a view, element for element."""
+    assert tuple(e.shape) == tuple(t.shape), f"shape {tuple(e.shape)} != {tuple(t.shape)}"
+    assert tuple(e.stride()) == tuple(t.stride()), f"stride {e.stride()} != {t.stride()}"
+    assert e.storage_offset() == t.storage_offset(), f"offset {e.storage_offset()} != {t.storage_offset()}"
+    assert e.is_contiguous() == t.is_contiguous(), "is_contiguous differs"
+    assert dtype_name(e) == dtype_name(t), f"dtype {e.dtype} != {t.dtype}"
+
+
+def check_same_error(fn: Callable[[Any], Any], same_message: bool = True) -> tuple[BaseException, BaseException]:
+    """Like check_error(fn, match="same"), with both messages in the failure report; returns (ember's, torch's)."""
+    errs = []
+    for lib in (torch, ember):
+        try:
+            fn(lib)
+        except Exception as e:  # noqa: BLE001 - any exception is the subject here
+            errs.append(e)
+        else:
+            errs.append(None)
+    t, e = errs
+    assert t is not None, "torch did not raise"
+    assert e is not None, f"ember did not raise; torch raised {type(t).__name__}: {t}"
+    assert type(e).__name__ == type(t).__name__, f"ember {type(e).__name__}: {e}\ntorch {type(t).__name__}: {t}"
+    if same_message:
+        assert str(e) == str(t), f"messages differ\nember: {e}\ntorch: {t}"
+    return e, t

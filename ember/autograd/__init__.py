@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,8 +47,6 @@ def _make_grads(outputs: list[Tensor], grads: list[Any]) -> list[Tensor]:
             g = _wrap(np.full(o._data.shape, g, dtype=o._data.dtype))
         else:
             if g.shape != o.shape:
-                if g._data.size == o._data.size == 1 and False:
-                    pass
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of "
                     f"{o.shape}."
@@ -132,9 +130,13 @@ def __getattr__(name: str) -> Any:
 
         return getattr(function, name)
     if name in ("gradcheck", "gradgradcheck", "GradcheckError"):
-        from . import gradcheck as gc
+        import importlib
 
-        return getattr(gc, name)
+        # NOTE: importing the submodule binds the package attribute `gradcheck` to the module: rebind the functions
+        gc = importlib.import_module(".gradcheck", __name__)
+        g = globals()
+        g["gradcheck"], g["gradgradcheck"], g["GradcheckError"] = gc.gradcheck, gc.gradgradcheck, gc.GradcheckError
+        return g[name]
     if name == "functional":
         import importlib
 

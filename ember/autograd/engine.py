@@ -73,6 +73,17 @@ def run_backward(
     allow_unused: bool = False,
 ) -> list[Tensor | None] | None:
     """Backpropagate `grads` from `roots`. With accumulate=False (autograd.grad) return the gradients of `inputs`."""
+    if create_graph and accumulate:
+        import warnings
+
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter and its "
+            "gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to "
+            "avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters to "
+            "None after use to break the cycle and avoid the leak.",
+            UserWarning,
+            stacklevel=3,
+        )
     buffers: dict = {}
     for i, (r, g) in enumerate(zip(roots, grads)):
         if not r._requires_grad:

@@ -11,6 +11,24 @@ from ..ops.op import _FREED_MSG, Op
 from .grad_mode import MODE, no_grad
 
 
+class _SavedOutput:
+    """An output saved for backward, kept as its array: holding the tensor itself would make a reference cycle
+    (tensor -> grad_fn -> saved tensor). saved_tensors rebuilds the tensor around the same array and counter."""
+
+    __slots__ = ("data", "version", "nr")
+
+    def __init__(self, t: Tensor, nr: int) -> None:
+        self.data, self.version, self.nr = t._data, t._version, nr
+
+    def unpack(self, node: Op) -> Tensor:
+        t = _wrap(self.data)
+        t._version = self.version
+        t.grad_fn, t._requires_grad = node, True
+        if self.nr:
+            t._output_nr = self.nr
+        return t
+
+
 class BackwardCFunction(Op):
     """The node (and the ctx) of one call of a custom Function. It has a __dict__ for whatever ctx stores."""
 
@@ -45,7 +63,9 @@ class BackwardCFunction(Op):
         if self._freed:
             raise RuntimeError(_FREED_MSG)
         self._check_versions()
-        return self._saved if self._saved is not None else self.to_save
+        if self._saved is None:
+            return self.to_save  # still inside forward
+        return tuple(s.unpack(self) if type(s) is _SavedOutput else s for s in self._saved)
 
     def mark_dirty(self, *tensors: Tensor) -> None:
         self.dirty_tensors = tensors
@@ -71,13 +91,20 @@ class BackwardCFunction(Op):
         r = self._forward_cls.backward(self, *grads)
         if not isinstance(r, tuple):
             r = (r,)
-        n = len(self.next_functions)
-        if len(r) < n:
+        n = len(self._tensor_args)  # one gradient per argument of forward, tensor or not
+        if len(r) > n and all(x is None for x in r[n:]):
+            r = r[:n]
+        if len(r) != n:
             raise RuntimeError(
                 f"function {self.name()} returned an incorrect number of gradients (expected {n}, got {len(r)})"
             )
-        r = tuple(x for x, keep in zip(r, self._tensor_args) if keep) if len(r) != n else r
-        return tuple(r[:n])
+        return tuple(x for x, is_tensor in zip(r, self._tensor_args) if is_tensor)
+
+    def _saved_info(self, i: int) -> tuple[np.ndarray, Any, int]:
+        s = self._saved[i]
+        if type(s) is _SavedOutput:
+            return s.data, self, s.nr
+        return s._data, s.grad_fn, s._output_nr
 
     def _release(self) -> None:
         self._freed = True
@@ -88,7 +115,9 @@ class BackwardCFunction(Op):
 class _FunctionMeta(type):
     def __init__(cls, name: str, bases: tuple, ns: dict) -> None:
         super().__init__(name, bases, ns)
-        cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls})
+        # node_name as a class string: Op.__init_subclass__ would otherwise append "Backward0" once more
+        cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
+                                 {"_forward_cls": cls, "node_name": name + "Backward"})  # fmt: skip
 
 
 class Function(metaclass=_FunctionMeta):
@@ -152,14 +181,18 @@ class Function(metaclass=_FunctionMeta):
             if not isinstance(o, Tensor):
                 new_outs.append(o)
                 continue
+            non_differentiable = id(o) in nondiff  # NOTE: before the view below gives o a new id
             if id(o) in inputs_by_id and id(o) not in dirty:
-                o = o.view_as(o)  # an input returned unchanged comes back as a new tensor, as in torch
-            if id(o) in nondiff or o._data.dtype.kind not in "fc":
+                with no_grad():
+                    o = o.view_as(o)  # an input returned unchanged comes back as a new tensor, as in torch
+            if non_differentiable or o._data.dtype.kind not in "fc":
                 o._requires_grad = False
                 new_outs.append(o)
                 continue
-            if id(o) in dirty and o.grad_fn is None and o._requires_grad and not o._base:
-                raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+            if id(o) in dirty:
+                if o.grad_fn is None and o._requires_grad and o._base is None:
+                    raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+                o._version[0] += 1  # torch counts the marking itself as one more in-place change
             o.grad_fn = ctx
             o._requires_grad = True
             if ctx._n_outputs > 1:
@@ -167,7 +200,11 @@ class Function(metaclass=_FunctionMeta):
             new_outs.append(o)
         # saved tensors: keep their versions to catch in-place changes
         ctx._versions = tuple((t._version, t._version[0], i) for i, t in enumerate(ctx.to_save) if t is not None)
-        ctx._saved = ctx._saved_inputs = ctx.to_save
+        out_at = {id(o): k for k, o in enumerate(new_outs) if isinstance(o, Tensor) and o.grad_fn is ctx}
+        ctx._saved = ctx._saved_inputs = tuple(
+            _SavedOutput(t, out_at[id(t)]) if t is not None and id(t) in out_at else t for t in ctx.to_save
+        )
+        ctx.to_save = ()
         del tensor_outs
         return new_outs[0] if single else tuple(new_outs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable
 
 
@@ -27,7 +28,8 @@ def is_inference_mode_enabled() -> bool:
 
 
 class _GradContext:
-    """Base of the grad-mode context managers; each works as a `with` block and as a decorator."""
+    """Base of the grad-mode context managers; each works as a `with` block and as a decorator (also of
+    generator functions, where the mode holds while the generator runs, as in torch)."""
 
     _target: bool = True
 
@@ -39,9 +41,36 @@ class _GradContext:
         MODE.enabled, MODE.inference = self._prev
 
     def __call__(self, fn: Callable) -> Callable:
+        factory = self.clone
+        if inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
+                gen = fn(*args, **kwargs)
+                try:
+                    with factory():
+                        response = gen.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with factory():
+                                gen.close()
+                            raise
+                        except BaseException as e:  # noqa: BLE001 - forwarded into the generator
+                            with factory():
+                                response = gen.throw(e)
+                        else:
+                            with factory():
+                                response = gen.send(request)
+                except StopIteration as e:
+                    return e.value
+
+            return gen_wrapper
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            with factory():
                 return fn(*args, **kwargs)
 
         return wrapper
@@ -50,7 +79,16 @@ class _GradContext:
         return self.__class__()
 
 
-class no_grad(_GradContext):
+class _NoParamContext(_GradContext):
+    """no_grad and enable_grad also decorate without parentheses: @ember.no_grad."""
+
+    def __new__(cls, orig_func: Callable | None = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamContext):
     """Context manager (and decorator) that stops recording the graph. See torch.no_grad.
 
     >>> x = ember.ones(2, requires_grad=True)
@@ -62,7 +100,7 @@ class no_grad(_GradContext):
     _target = False
 
 
-class enable_grad(_GradContext):
+class enable_grad(_NoParamContext):
     """Context manager (and decorator) that turns recording back on inside no_grad."""
 
     _target = True
@@ -72,19 +110,31 @@ class set_grad_enabled(_GradContext):
     """Set grad mode to `mode`, as a function call or a context manager. See torch.set_grad_enabled."""
 
     def __init__(self, mode: bool) -> None:
-        self._prev = (MODE.enabled, MODE.inference)
-        self._target = bool(mode)
-        MODE.enabled = self._target  # takes effect at once, like torch, even without `with`
+        self.prev = MODE.enabled
+        self.mode = bool(mode)
+        MODE.enabled = self.mode  # takes effect at once, like torch, even without `with`
+
+    def __call__(self, fn: Callable) -> Callable:
+        MODE.enabled = self.prev  # as a decorator it applies only while the function runs
+        return super().__call__(fn)
 
     def __enter__(self) -> None:
-        pass
+        MODE.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        MODE.enabled = self.prev
 
     def clone(self) -> set_grad_enabled:
-        return set_grad_enabled(self._target)
+        return self.__class__(self.mode)
 
 
 class inference_mode(_GradContext):
     """no_grad, and tensors made inside report is_inference(). See torch.inference_mode."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # @ember.inference_mode without parentheses
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = mode
@@ -93,13 +143,8 @@ class inference_mode(_GradContext):
         self._prev = (MODE.enabled, MODE.inference)
         if self.mode:
             MODE.enabled, MODE.inference = False, True
+        else:
+            MODE.inference = False
 
-    def __call__(self, fn: Callable) -> Callable:
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with inference_mode(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
+    def clone(self) -> inference_mode:
+        return self.__class__(self.mode)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
@@ -14,29 +14,29 @@ class GradcheckError(RuntimeError):
 
 
 def _tuple(x: Any) -> tuple:
-    return x if isinstance(x, tuple) else (x,)
+    """Inputs or outputs as a tuple: a tensor alone, or a list or tuple of them, as torch accepts."""
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
 def _numerical(fn: Callable, inputs: tuple, out_idx: int, eps: float) -> list[np.ndarray]:
-    """One Jacobian (input numel x output numel) per differentiable input, by central differences."""
-    from .grad_mode import no_grad
+    """One Jacobian (input numel x output numel) per differentiable input, by central differences.
 
+    Grad mode stays as it is (as in torch): fn may itself call autograd.grad, as gradgradcheck's does."""
     jacs = []
-    with no_grad():
-        for x in inputs:
-            if not (isinstance(x, Tensor) and x._requires_grad):
-                continue
-            flat = x._data  # perturb in place, through the tensor's own (possibly strided) memory
-            rows = []
-            for idx in np.ndindex(flat.shape):
-                orig = flat[idx].copy()
-                flat[idx] = orig + eps
-                plus = _tuple(fn(*inputs))[out_idx]._data.astype(np.float64).reshape(-1)
-                flat[idx] = orig - eps
-                minus = _tuple(fn(*inputs))[out_idx]._data.astype(np.float64).reshape(-1)
-                flat[idx] = orig
-                rows.append((plus - minus) / (2 * eps))
-            jacs.append(np.array(rows).reshape(flat.size, -1))
+    for x in inputs:
+        if not (isinstance(x, Tensor) and x._requires_grad):
+            continue
+        flat = x._data  # perturb in place, through the tensor's own (possibly strided) memory
+        rows = []
+        for idx in np.ndindex(flat.shape):
+            orig = flat[idx].copy()
+            flat[idx] = orig + eps
+            plus = _tuple(fn(*inputs))[out_idx]._data.astype(np.float64).reshape(-1)
+            flat[idx] = orig - eps
+            minus = _tuple(fn(*inputs))[out_idx]._data.astype(np.float64).reshape(-1)
+            flat[idx] = orig
+            rows.append((plus - minus) / (2 * eps))
+        jacs.append(np.array(rows).reshape(flat.size, -1))
     return jacs
 
 

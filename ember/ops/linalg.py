@@ -9,14 +9,19 @@ from .op import Op
 
 
 def _same_dtype(a: Tensor, b: Tensor, name: str) -> None:
+    """torch's dtype check of each product, with its wording (each kernel words it its own way)."""
     if a._data.dtype != b._data.dtype:
+        sa, sb = a.dtype._storage, b.dtype._storage
         if name == "dot":
-            raise RuntimeError(
-                f"dot : expected both vectors to have same dtype, but found {a.dtype._storage} and {b.dtype._storage}"
-            )
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {sa} and {sb}")
+        if name == "mv":
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got {sb}, {sa}, and {sb}")
+        if name == "bmm":
+            raise RuntimeError(f"expected scalar type {sa} but found {sb}")
+        from .pointwise import CPP_NAME
+
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name.replace('float32', 'float')} != "
-            f"{b.dtype.name.replace('float32', 'float')}"
+            f"expected m1 and m2 to have the same dtype, but got: {CPP_NAME[a.dtype.name]} != {CPP_NAME[b.dtype.name]}"
         )
 
 
@@ -111,13 +116,21 @@ def bmm(a: Tensor, b: Tensor) -> Tensor:
         raise RuntimeError("batch1 must be a 3D tensor")
     if b._data.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    (bs, n, k), (bs2, k2, m) = a._data.shape, b._data.shape
+    (bs, _, k), (bs2, k2, _) = a._data.shape, b._data.shape
     if bs2 != bs or k2 != k:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: [{bs}, {k}] but got: [{bs2}, {k2}]."
         )
     _same_dtype(a, b, "bmm")
     return Bmm.apply(a, b)
+
+
+def outer(a: Tensor, b: Tensor) -> Tensor:
+    """Outer product of two 1-D tensors: a column times a row, as torch records it. See torch.outer."""
+    for name, t in (("self", a), ("vec2", b)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return a.reshape(a._data.shape[0], 1) * b
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -137,42 +150,57 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
 
     if da == 1 and db == 2:
         return Squeeze4.apply(mm(a.unsqueeze(0), b), shape=(b._data.shape[1],))
-    # batched, as torch folds it: into one mm when the right side is a matrix or vector, else one bmm
-    if db <= 2 and da >= 3:
-        batch = a._data.shape[:-1]
-        k = a._data.shape[-1]
-        if k != b._data.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(batch))}x{k} and "
-                f"{b._data.shape[0]}x{b._data.shape[-1]})" if db == 2 else
-                f"size mismatch, got input ({int(np.prod(batch))}), mat ({int(np.prod(batch))}x{k}), "
-                f"vec ({b._data.shape[0]})"
-            )  # fmt: skip
-        flat = a.reshape(-1, k)
-        r = mm(flat, b) if db == 2 else mv(flat, b)
-        return UnsafeView.apply(r, shape=batch + b._data.shape[1:])
-    if da == 1:
-        return Squeeze4.apply(matmul(a.unsqueeze(0), b), shape=b._data.shape[:-2] + b._data.shape[-1:])
-    if db == 1:
-        return Squeeze4.apply(matmul(a, b.unsqueeze(-1)), shape=a._data.shape[:-1])
-    k, k2 = a._data.shape[-1], b._data.shape[-2]
-    if k != k2:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{int(np.prod(a._data.shape[:-2]))}, {k}] but got: [{int(np.prod(b._data.shape[:-2]))}, {k2}]."
-            if db > 2 else
-            f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(a._data.shape[:-1]))}x{k} and {k2}x"
-            f"{b._data.shape[-1]})"
-        )  # fmt: skip
+    if _should_fold(a, b):
+        # fold the batch of the larger operand into the rows of one mm / mv, as torch does
+        transpose = db > da
+        t1 = b.mT if transpose else a
+        t2 = (a.t() if da == 2 else a) if transpose else b
+        k = t1._data.shape[-1]
+        out_shape = t1._data.shape[:-1]
+        folded = t1.reshape(int(np.prod(out_shape)), k)
+        if t2._data.ndim == 2:
+            out = UnsafeView.apply(mm(folded, t2), shape=out_shape + (t2._data.shape[1],))
+            return out.mT.contiguous() if transpose else out
+        return UnsafeView.apply(mv(folded, t2), shape=out_shape)
+    # batched: broadcast the batch dims, then one bmm
+    sa, sb = a._data.shape, b._data.shape
+    if da == 3 and db == 3 and sa[0] != sb[0]:
+        if sa[0] == 1 and a._requires_grad:
+            return matmul(a.squeeze(0), b)
+        if sb[0] == 1 and b._requires_grad:
+            return matmul(a, b.squeeze(0))
+    n = sa[-2] if da > 1 else 1
+    m1 = sa[-1]
+    m2 = sb[-2] if db > 1 else sb[0]
+    p = sb[-1] if db > 1 else 1
     try:
-        np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
+        batch = tuple(np.broadcast_shapes(sa[:-2], sb[:-2]))
     except ValueError:
         from .pointwise import _broadcast_error
 
         _broadcast_error(a.shape[:-2], b.shape[:-2])
-    _same_dtype(a, b, "mm")
-    batch = np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
-    n, m = a._data.shape[-2], b._data.shape[-1]
-    a3 = a.expand(*batch, n, k).reshape(-1, n, k)
-    b3 = b.expand(*batch, k, m).reshape(-1, k, m)
-    return UnsafeView.apply(bmm(a3, b3), shape=tuple(batch) + (n, m))
+    out_shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    nb = int(np.prod(batch))
+    a3 = a.expand(*batch, n, m1).reshape(nb, n, m1)
+    if db == 1:
+        b3 = b.expand(*batch, m2).reshape(nb, m2).unsqueeze(2)
+        return UnsafeView.apply(bmm(a3, b3).squeeze(-1), shape=out_shape)
+    b3 = b.expand(*batch, m2, p).reshape(nb, m2, p)
+    return UnsafeView.apply(bmm(a3, b3), shape=out_shape)
+
+
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """torch's rule for folding a batched matmul into one mm/mv (aten/native/LinearAlgebra.cpp should_fold)."""
+    a_larger = a._data.ndim >= b._data.ndim
+    t1 = a._data if a_larger else np.swapaxes(b._data, -1, -2)
+    d2 = b._data.ndim if a_larger else a._data.ndim
+    if not (t1.ndim >= 3 and d2 <= 2):
+        return False
+    if (b if a_larger else a)._requires_grad:
+        return True  # the small operand's gradient then comes from one mm instead of a sum over a batch
+    if a._data.ndim == 2:
+        return False
+    if t1.size == 0:
+        return True
+    st, sh = t1.strides, t1.shape
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 2))

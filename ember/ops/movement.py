@@ -5,6 +5,8 @@ A view's forward returns a NumPy view, so the result shares memory and the versi
 
 from __future__ import annotations
 
+import operator
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -18,11 +20,26 @@ from .op import Op
 _ndarray = np.ndarray
 
 
-def flat_args(args: Sequence[Any]) -> tuple[int, ...]:
-    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(Size([2, 3]))."""
+def flat_args(args: Sequence[Any], fn: str = "view", arg: str = "size") -> tuple[int, ...]:
+    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(Size([2, 3])); anything but integers is torch's TypeError."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         args = args[0]
-    return tuple(int(a) for a in args)
+    try:
+        return tuple(a if type(a) is int else operator.index(a) for a in args)
+    except TypeError:
+        pos, bad = next((i, a) for i, a in enumerate(args) if not _is_index(a))
+        raise TypeError(
+            f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos + 1} with error \"type must be tuple "
+            f"of ints,but got {type(bad).__name__}\""
+        ) from None
+
+
+def _is_index(a: Any) -> bool:
+    try:
+        operator.index(a)
+    except TypeError:
+        return False
+    return True
 
 
 class ViewOp(Op):
@@ -45,14 +62,19 @@ def _infer_shape(shape: tuple[int, ...], numel: int) -> tuple[int, ...]:
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
     if neg:
         rest = 1
         for i, s in enumerate(shape):
             if i != neg[0]:
                 rest *= s
+        if rest == 0 and numel == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified dimension "
+                "size -1 can be any value and is ambiguous"
+            )
         if rest == 0 or numel % rest:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = shape[: neg[0]] + (numel // rest,) + shape[neg[0] + 1 :]
@@ -72,6 +94,8 @@ class View(ViewOp):
         self.shape = shape
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.flags.c_contiguous:
+            return x.reshape(self.shape)  # always a view; np.reshape(copy=False) costs several times more
         try:
             return np.reshape(x, self.shape, copy=False)
         except ValueError:
@@ -93,7 +117,9 @@ def view(x: Tensor, shape: Sequence[Any]) -> Tensor:
 
 
 def reshape(x: Tensor, shape: Sequence[Any]) -> Tensor:
-    shape = _infer_shape(flat_args(shape), x._data.size)
+    shape = _infer_shape(flat_args(shape, "reshape", "shape"), x._data.size)
+    if x._data.flags.c_contiguous:
+        return View.apply(x, shape=shape)
     try:
         np.reshape(x._data, shape, copy=False)
     except ValueError:
@@ -138,6 +164,9 @@ class Transpose(ViewOp):
 class T(Transpose):
     __slots__ = ()
 
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.swapaxes(x, self.d0, self.d1) if x.ndim else x.view()
+
 
 def transpose(x: Tensor, d0: int, d1: int) -> Tensor:
     nd = x._data.ndim
@@ -149,6 +178,24 @@ def t(x: Tensor) -> Tensor:
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
     return T.apply(x, d0=0, d1=nd - 1 if nd else 0)
+
+
+_T_WARNED = [False, False]
+
+
+def warn_T(nd: int) -> None:
+    """torch warns (once per process, each) that x.T on a tensor that is not 2-D is deprecated."""
+    if _T_WARNED[nd == 0]:
+        return
+    _T_WARNED[nd == 0] = True
+    warnings.warn(
+        "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases." if nd == 0 else
+        "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will "
+        "throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch."
+        "arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+        UserWarning,
+        stacklevel=3,
+    )  # fmt: skip
 
 
 class Permute(ViewOp):
@@ -221,10 +268,25 @@ class Unsqueeze(ViewOp):
         self.dim = dim
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        return np.expand_dims(x, self.dim)
+        d = self.dim
+        if x.flags.c_contiguous:  # a row-major reshape gives the new dim torch's stride
+            return x.reshape(x.shape[:d] + (1,) + x.shape[d:])
+        r = np.expand_dims(x, d)
+        # NOTE: torch gives the new dim the stride size*stride of the dim it lands before (1 at the end); NumPy
+        # picks another, which only shows in stride()
+        st = x.strides
+        want = st[d] * x.shape[d] if d < x.ndim else x.itemsize
+        return r if r.strides[d] == want or not x.size else _restride(r, st[:d] + (want,) + st[d:])
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         return grad.squeeze(self.dim)
+
+
+def _restride(r: np.ndarray, strides: tuple[int, ...], shape: tuple[int, ...] | None = None,
+              writeable: bool = True) -> np.ndarray:  # fmt: skip
+    """A view of r's memory with the given strides; its .base is a DummyArray around r (_storage._root sees
+    through it)."""
+    return np.lib.stride_tricks.as_strided(r, r.shape if shape is None else shape, strides, writeable=writeable)
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
@@ -238,7 +300,14 @@ class Expand(ViewOp):
         self.shape = shape
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(x, self.shape)
+        shape = self.shape
+        if shape == x.shape:
+            return x.view()
+        # torch's strides: 0 for new and for broadcast dims, the old stride elsewhere (NumPy zeroes size-1 dims too)
+        lead = len(shape) - x.ndim
+        st = (0,) * lead + tuple(0 if n != s else d for n, s, d in zip(shape[lead:], x.shape, x.strides))
+        overlapping = any(d == 0 and n > 1 for n, d in zip(shape, st))
+        return _restride(x, st, shape=shape, writeable=x.flags.writeable and not overlapping)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         return grad  # the engine sums it back to the input's shape
@@ -327,45 +396,146 @@ def select(x: Tensor, dim: int, index: int) -> Tensor:
 
 
 def narrow(x: Tensor, dim: int, start: Any, length: int) -> Tensor:
+    if x._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, x._data.ndim)
     size = x._data.shape[d]
-    start = int(start)
+    start, length = operator.index(start), operator.index(length)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return Slice.apply(x, index=(slice(None),) * d + (slice(start, start + length),))
 
 
+class _MultiView(Op):
+    """A function that returns several views of its input (unbind, split, chunk): one node for all of them, as
+    torch records it; output i of the node is the i-th view."""
+
+    __slots__ = ("_n_outputs", "dim", "sizes")
+
+    @classmethod
+    def run(cls, x: Tensor, parts: list[np.ndarray], dim: int, sizes: list[int]) -> tuple[Tensor, ...]:
+        outs = tuple(_view_of(p, x) for p in parts)
+        if outs and MODE.enabled and x._requires_grad:
+            op = cls.__new__(cls)
+            op._n_outputs, op.dim, op.sizes = len(outs), dim, sizes
+            op._link((x,), outs[0])
+            for i, o in enumerate(outs[1:], 1):
+                o.grad_fn, o._requires_grad, o._output_nr = op, True, i
+        return outs
+
+    def _grads(self, grads: Any) -> list[Tensor]:
+        """The incoming gradients, zeros for outputs that got none."""
+        if self._n_outputs == 1:
+            grads = [grads]
+        shape, dt = self._meta[0]
+        outs = []
+        for g, n in zip(grads, self.sizes):
+            if g is None:
+                part = list(shape)
+                if type(self) is Unbind:
+                    del part[self.dim]
+                else:
+                    part[self.dim] = n
+                g = _wrap(np.zeros(part, dt))
+            outs.append(g)
+        return outs
+
+
+class Unbind(_MultiView):
+    __slots__ = ()
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        return stack(self._grads(grads), self.dim)
+
+
+class Split(_MultiView):
+    __slots__ = ()
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        return cat(self._grads(grads), self.dim)
+
+
+class SplitWithSizes(Split):
+    __slots__ = ()
+    node_name = "SplitWithSizesBackward0"
+
+
+def _dim_of(x: Tensor, dim: int) -> int:
+    if x._data.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, x._data.ndim)
+
+
 def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    d = _wrap_dim(dim, x._data.ndim)
-    return tuple(select(x, d, i) for i in range(x._data.shape[d]))
+    d = _dim_of(x, dim)
+    m = np.moveaxis(x._data, d, 0) if d else x._data
+    n = x._data.shape[d]
+    return Unbind.run(x, [m[i, ...] for i in range(n)], d, [1] * n)
+
+
+def _split_parts(x: Tensor, d: int, sizes: list[int]) -> list[np.ndarray]:
+    parts, start, lead = [], 0, (slice(None),) * d
+    for n in sizes:
+        parts.append(x._data[lead + (slice(start, start + n),)])
+        start += n
+    return parts
 
 
 def split(x: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    if x._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, x._data.ndim)
     size = x._data.shape[d]
-    if isinstance(split_size, int):
-        sizes = [split_size] * (size // split_size) + ([size % split_size] if size % split_size else [])
-        if not sizes:
-            sizes = [0]
-    else:
-        sizes = list(split_size)
-        if sum(sizes) != size:
+    if isinstance(split_size, (int, np.integer)):
+        split_size = int(split_size)
+        if split_size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+        if split_size == 0 and size != 0:
             raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
-                f"{d}), but got split_sizes={sizes}"
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}"
             )
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(x, d, start, s))
-        start += s
-    return tuple(out)
+        n = max(-(-size // split_size), 1) if split_size else 1
+        sizes = [split_size] * n
+        sizes[-1] = split_size - (split_size * n - size)
+        return Split.run(x, _split_parts(x, d, sizes), d, sizes)
+    return split_with_sizes(x, split_size, d)
+
+
+def split_with_sizes(x: Tensor, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    if x._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = _wrap_dim(dim, x._data.ndim)
+    size = x._data.shape[d]
+    sizes = [operator.index(s) for s in split_sizes]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={sizes}"
+        )
+    if sum(sizes) != size:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
+            f"{d}), but got split_sizes={sizes}"
+        )
+    return SplitWithSizes.run(x, _split_parts(x, d, sizes), d, sizes)
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    size = x._data.shape[_wrap_dim(dim, x._data.ndim)]
-    return split(x, max(-(-size // chunks), 1), dim)
+    if x._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = _wrap_dim(dim, x._data.ndim)
+    size = x._data.shape[d]
+    split_size = -(-size // chunks)
+    if split_size == 0 and size == 0:
+        return split_with_sizes(x, [0] * chunks, d)  # NOTE: split(0) would lose the number of chunks
+    return split(x, split_size, d)
 
 
 # ---------------------------------------------------------------- indexing
@@ -401,64 +571,133 @@ class IndexPutAccumulate(Op):
         return Index.apply(grad, index=self.index)
 
 
+_BAD_INDEX = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices"
+_SEQ_WARN = (
+    "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch 2.9; use "
+    "x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, x[torch.tensor(seq)], "
+    "which will result either in an error or a different result"
+)
+
+
+def _as_tuple(index: Any) -> tuple:
+    """torch's (NumPy's old) rule: a short list holding a sequence, slice, None or ... is a tuple of indices."""
+    if type(index) is tuple:
+        return index
+    if isinstance(index, list) and len(index) < 32:
+        for it in index:
+            if isinstance(it, (Tensor, list, tuple, slice, str, np.ndarray)) or it is None or it is Ellipsis:
+                warnings.warn(_SEQ_WARN, UserWarning, stacklevel=4)
+                return tuple(index)
+    return (index,)
+
+
+def _seq_index(it: Any) -> np.ndarray:
+    """A list (or ndarray) used as an index: a bool or uint8 mask, else int64 (floats are truncated, as torch)."""
+    a = np.asarray(it)
+    if a.dtype.kind == "b" or a.dtype == np.uint8 and isinstance(it, np.ndarray):
+        return a
+    if a.dtype.kind in "iuf":
+        return a.astype(np.int64)
+    from .._creation import tensor
+
+    return tensor(it)._data.astype(np.int64)  # raises torch's error for anything else
+
+
+def _uint8_mask(a: np.ndarray) -> np.ndarray:
+    warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                  UserWarning, stacklevel=5)  # fmt: skip
+    return a.astype(bool)
+
+
 def _convert_index(x: Tensor, index: Any) -> tuple[list, bool]:
-    """torch index -> list of NumPy index items, checking bounds; and whether any item is advanced."""
-    if not isinstance(index, tuple):
-        index = (index,)
+    """torch index -> list of NumPy index items (no Ellipsis left), checking bounds; and whether any item is
+    advanced (an index array)."""
+    if isinstance(index, str):
+        warnings.warn(_SEQ_WARN, UserWarning, stacklevel=3)
+        raise TypeError("new(): invalid data type 'str'")
+    index = _as_tuple(index)
     items: list = []
     advanced = False
+    used = n_ell = 0  # dims the index uses; how many Ellipsis
     for it in index:
         if isinstance(it, Tensor):
             a = it._data
             if a.dtype.kind not in "biu":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             if a.dtype == np.uint8:
-                a = a.astype(bool)
+                a = _uint8_mask(a)
             if a.ndim == 0 and a.dtype != np.bool_:
                 items.append(int(a))
+                used += 1
                 continue
             items.append(a)
+            used += a.ndim if a.dtype == np.bool_ else 1
             advanced = True
-        elif isinstance(it, (list, np.ndarray)):
-            a = np.asarray(it)
-            if a.dtype.kind == "f" or a.dtype.kind == "O":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            items.append(a)
-            advanced = True
+        elif isinstance(it, slice):
+            if it.step is not None and operator.index(it.step) <= 0:
+                raise ValueError("slice step cannot be zero" if operator.index(it.step) == 0 else
+                                 "step must be greater than zero")  # fmt: skip
+            items.append(it)
+            used += 1
+        elif it is None:
+            items.append(it)
+        elif it is Ellipsis:
+            items.append(it)
+            n_ell += 1
         elif isinstance(it, bool):
             items.append(np.asarray(it))
             advanced = True
-        elif it is None or it is Ellipsis or isinstance(it, slice):
-            items.append(it)
         elif isinstance(it, (int, np.integer)):
             items.append(int(it))
+            used += 1
+        elif isinstance(it, (list, tuple, np.ndarray)):
+            a = _seq_index(it)
+            if a.dtype == np.uint8:
+                a = _uint8_mask(a)
+            items.append(a)
+            used += a.ndim if a.dtype == np.bool_ else 1
+            advanced = True
+        elif isinstance(it, str):
+            raise TypeError("new(): invalid data type 'str'")
+        elif isinstance(it, float):
+            raise IndexError(f"{_BAD_INDEX} (got float)")
         else:
             try:
-                items.append(it.__index__())
-            except AttributeError:
-                raise IndexError(
-                    "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
-                    f"(got {type(it).__name__})"
-                ) from None
-    _check_bounds(x, items)
-    return items, advanced
+                items.append(operator.index(it))
+            except TypeError:
+                raise IndexError(f"{_BAD_INDEX} (got {type(it).__name__})") from None
+            used += 1
+    return _expand_ellipsis(x, items, used, n_ell), advanced
 
 
-def _check_bounds(x: Tensor, items: list) -> None:
+def _consumes(it: Any) -> int:
+    """How many dims of the indexed tensor an index item uses."""
+    if it is None or it is Ellipsis:
+        return 0
+    if isinstance(it, np.ndarray) and it.dtype == np.bool_:
+        return it.ndim
+    return 1
+
+
+def _expand_ellipsis(x: Tensor, items: list, used: int, n_ell: int) -> list:
     shape = x._data.shape
-    used = sum(1 if not (i is None or i is Ellipsis) else 0 for i in items)
-    used += sum(i.ndim - 1 for i in items if isinstance(i, np.ndarray) and i.dtype == np.bool_ and i.ndim > 0)
-    if used > len(shape):
-        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    nd = len(shape)
+    if used > nd:
+        if nd == 0 and any(isinstance(i, slice) for i in items):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        raise IndexError(f"too many indices for tensor of dimension {nd}")
+    if n_ell:
+        # NOTE: torch lets every ... skip the unindexed dims (so x[..., 0, ...] is x[:, :, 0] for 3-D x)
+        fill = [slice(None)] * (nd - used)
+        out: list = []
+        for it in items:
+            out.extend(fill) if it is Ellipsis else out.append(it)
+        if n_ell > 1:
+            while sum(_consumes(i) for i in out) > nd and isinstance(out[-1], slice) and out[-1] == slice(None):
+                out.pop()
+        items = out
     d = 0
-    for k, it in enumerate(items):
-        if it is Ellipsis:
-            d = len(shape) - sum(
-                (i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1)
-                for i in items[k + 1 :]
-                if i is not None and i is not Ellipsis
-            )
-            continue
+    for it in items:
         if it is None:
             continue
         if isinstance(it, int):
@@ -466,19 +705,51 @@ def _check_bounds(x: Tensor, items: list) -> None:
                 raise IndexError(f"index {it} is out of bounds for dimension {d} with size {shape[d]}")
         elif isinstance(it, np.ndarray):
             if it.dtype == np.bool_:
-                nd = max(it.ndim, 1) if it.ndim else 0
                 for j in range(it.ndim):
                     if it.shape[j] != shape[d + j]:
                         raise IndexError(
                             f"The shape of the mask {list(it.shape)} at index {j} does not match the shape of the "
                             f"indexed tensor {list(shape)} at index {d + j}"
                         )
-                d += nd
+                d += it.ndim
                 continue
             if it.size and (it.max() >= shape[d] or it.min() < -shape[d]):
                 bad = int(it.max()) if it.max() >= shape[d] else int(it.min())
                 raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {shape[d]}")
         d += 1
+    return items
+
+
+def _basic_layout(a: np.ndarray, items: list) -> tuple[tuple[int, ...], int]:
+    """torch's strides and byte offset for a[items] (basic items only): a None dim gets size * stride of the dim
+    it lands before, as unsqueeze gives it (NumPy gives 0); an empty slice still moves the offset to its start."""
+    shape, st, d, off = list(a.shape), list(a.strides), 0, 0
+    for it in items:
+        if it is None:
+            st.insert(d, shape[d] * st[d] if d < len(shape) else a.itemsize)
+            shape.insert(d, 1)
+            d += 1
+        elif isinstance(it, int):
+            off += (it + shape[d] if it < 0 else it) * st[d]
+            del shape[d], st[d]
+        else:
+            start, stop, step = it.indices(shape[d])
+            off += start * st[d]
+            shape[d] = len(range(start, stop, step))
+            st[d] *= step
+            d += 1
+    return tuple(st), off
+
+
+def _empty_view(a: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...], off: int) -> np.ndarray:
+    """An empty view at torch's offset into a's memory (NumPy puts an empty slice at the start of its input)."""
+    from .._storage import _flat, _root
+
+    flat = _flat(_root(a))
+    start = a.__array_interface__["data"][0] - flat.__array_interface__["data"][0] + off
+    if flat.base is None and flat is not _root(a) or not 0 <= start <= flat.nbytes:
+        return np.empty(shape, a.dtype)
+    return np.ndarray(shape, a.dtype, buffer=flat, offset=start, strides=strides)
 
 
 def getitem(x: Tensor, index: Any) -> Tensor:
@@ -489,17 +760,26 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         if not (MODE.enabled and x._requires_grad):
             return _view_of(x._data[index, ...], x)
         return Select.apply(x, index=(index,))
-    if x._data.ndim == 0 and not (index is None or index is Ellipsis or isinstance(index, (Tensor, tuple))):
+    if x._data.ndim == 0 and isinstance(index, (int, np.integer)) and not isinstance(index, bool):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
                          "C++ to convert a 0-dim tensor to a number")  # fmt: skip
     items, advanced = _convert_index(x, index)
     if not (MODE.enabled and x._requires_grad):
         if advanced:
             r = x._data[tuple(items)]
-            return _wrap(r if type(r) is _ndarray else np.asarray(r))
-        if Ellipsis not in items:
-            items.append(Ellipsis)  # an all-int index then gives a 0-d view, not a NumPy scalar
-        return _view_of(x._data[tuple(items)], x)
+            if type(r) is not _ndarray:
+                r = np.asarray(r)
+            return _wrap(r if r.flags.c_contiguous else np.ascontiguousarray(r))
+        r = x._data[tuple(items) + (Ellipsis,)]  # NOTE: the Ellipsis keeps an all-int index a 0-d view
+        if None in items or not r.size:
+            st, off = _basic_layout(x._data, items)
+            if not r.size:
+                r = _empty_view(x._data, r.shape, st, off)
+            elif st != r.strides:
+                # the size-1 dims of None: a reshape of the view without them often has torch's strides already
+                r2 = x._data[tuple(i for i in items if i is not None) + (Ellipsis,)].reshape(r.shape)
+                r = r2 if r2.strides == st and r2.base is not None else _restride(r, st, writeable=r.flags.writeable)
+        return _view_of(r, x)
     # record the graph as torch does: one node per basic step, then one for the advanced part
     if advanced:
         return Index.apply(x, index=tuple(items))
@@ -507,16 +787,8 @@ def getitem(x: Tensor, index: Any) -> Tensor:
 
 
 def _basic_steps(x: Tensor, items: list) -> Tensor:
-    nd = x._data.ndim
-    n_real = sum(1 for i in items if i is not None and i is not Ellipsis)
-    expanded: list = []
-    for it in items:
-        if it is Ellipsis:
-            expanded.extend([slice(None)] * (nd - n_real))
-        else:
-            expanded.append(it)
     d, out = 0, x
-    for it in expanded:
+    for it in items:
         if it is None:
             out = Unsqueeze.apply(out, dim=d)
             d += 1
@@ -577,71 +849,177 @@ class IndexFill(Op):
         return IndexFill.apply(grad, index=self.index)
 
 
-def setitem(x: Tensor, index: Any, value: Any) -> None:
-    from .pointwise import _check_inplace, _graph_alias, _LEAF_MSG, _rebase, as_operand, copy_
+# the C++ type names in torch's "value cannot be converted" error
+_CONVERT_NAME = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+                 "float16": "double", "float32": "float", "float64": "double"}  # fmt: skip
+_OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                "location. Please clone() the tensor before performing the operation.")  # fmt: skip
 
-    items, advanced = _convert_index(x, index)
+
+def _scalar_value(x: Tensor, value: Any) -> Any:
+    """A Python number to write into x: torch converts it to x's dtype, refusing values that do not fit."""
+    dt = x.dtype
+    if dt is D.bool:
+        return bool(value)
+    if isinstance(value, complex) and dt._cat < 3 and value.imag != 0:
+        raise RuntimeError(f"value cannot be converted to type {_CONVERT_NAME[dt.name]} without overflow")
+    if dt._cat == 1:
+        info = np.iinfo(dt.np)
+        v = value.real if isinstance(value, complex) else value
+        bad = not (abs(v) <= info.max if info.min == 0 and isinstance(v, (int, np.integer)) else info.min <= v <= info.max)
+        if bad:
+            raise RuntimeError(f"value cannot be converted to type {_CONVERT_NAME[dt.name]} without overflow")
+    return value
+
+
+def _strip_ones(a: np.ndarray) -> np.ndarray:
+    """torch drops a value's leading size-1 dims before broadcasting it into x[index]."""
+    k = 0
+    while k < a.ndim and a.shape[k] == 1:
+        k += 1
+    return a.reshape(a.shape[k:]) if k else a
+
+
+def _set_value(x: Tensor, index: Any, advanced: bool, value: Any) -> Any:
+    """The array (or number) to assign into x[index], with torch's checks on it."""
+    if not isinstance(value, Tensor):
+        if isinstance(value, (bool, int, float, complex, np.number, np.bool_)):
+            return _scalar_value(x, value.item() if isinstance(value, np.generic) else value)
+        name = "numpy.ndarray" if isinstance(value, np.ndarray) else type(value).__name__
+        raise TypeError(f"can't assign a {name} to a torch.{x.dtype._storage}Tensor")
+    vd = value._data
+    if advanced:
+        mask_fill = isinstance(index, Tensor) and index._data.dtype == np.bool_ and vd.ndim == 0
+        if not mask_fill and vd.dtype != x._data.dtype:
+            raise RuntimeError(
+                f"Index put requires the source and destination dtypes match, got {x.dtype._storage} for the "
+                f"destination and {value.dtype._storage} for the source."
+            )
+    return _strip_ones(vd) if vd.ndim else vd
+
+
+def setitem(x: Tensor, index: Any, value: Any) -> None:
+    from .pointwise import _LEAF_MSG, _VIEW_LEAF_MSG, _graph_alias, _rebase, as_operand, copy_
+
+    if isinstance(value, (list, tuple, np.ndarray, str)) or value is None:
+        _set_value(x, index, False, value)  # torch's TypeError
+    if isinstance(index, Tensor) and index._data.dtype == np.uint8 and (
+            not isinstance(value, Tensor) or value._data.ndim == 0):  # fmt: skip
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    if type(index) is bool:  # x[True] = v writes into x.unsqueeze(0); x[False] = v writes nothing
+        items, advanced = [None], False
+        if not index:
+            _set_value(x, index, False, value)
+            return
+    else:
+        items, advanced = _convert_index(x, index)
     v = value if isinstance(value, Tensor) else None
     if not (MODE.enabled and (x._requires_grad or (v is not None and v._requires_grad))):
-        vd = v._data if v is not None else value
-        if v is not None:
-            _check_inplace(x, v.dtype) if False else None
+        vd = _set_value(x, index, advanced, value)
+        if not advanced and isinstance(vd, np.ndarray):
+            target = x._data[tuple(items) + (Ellipsis,)]
+            if vd.shape != target.shape:
+                expand(_wrap(vd), target.shape)  # raises torch's error when vd does not broadcast
         try:
             x._data[tuple(items)] = vd
         except ValueError as e:
-            target = np.shape(x._data[tuple(items)])
+            if not x._data.flags.writeable:
+                raise RuntimeError(_OVERLAP_MSG) from None
             raise RuntimeError(
                 f"shape mismatch: value tensor of shape {list(np.shape(vd))} cannot be broadcast to indexing result "
-                f"of shape {list(target)}"
+                f"of shape {list(np.shape(x._data[tuple(items)]))}"
             ) from e
         x._version[0] += 1
         return
-    if x.grad_fn is None and x._requires_grad:
-        raise RuntimeError(_LEAF_MSG)
+    if x.grad_fn is None and x._requires_grad:  # x[i] = v writes through a view of x; x[idx] = v into x itself
+        raise RuntimeError(_LEAF_MSG if advanced else _VIEW_LEAF_MSG)
+    _set_value(x, index, advanced, value)
     v = as_operand(value, x)
     if advanced:
-        _rebase(x, IndexPut.apply(_graph_alias(x), v.to(x.dtype), index=tuple(items)))
+        # as torch: the ints, slices and Nones make a view of x first, the index arrays then write into it
+        basic, adv = _split_mixed(items)
+        target = x if basic is None else _basic_steps(x, basic)
+        _rebase(target, IndexPut.apply(_graph_alias(target), v.to(x.dtype), index=adv))
         return
-    copy_(getitem(x, index), v)
+    copy_(_basic_steps(x, items), v)
+
+
+def _split_mixed(items: list) -> tuple[list | None, tuple]:
+    """A mixed index -> (its basic part, with full slices where the arrays were; the arrays, placed in the dims of
+    the basic view). (None, items) when there is no basic part to take first."""
+    basic: list = []
+    adv: list = []
+    trivial = True
+    for it in items:
+        if isinstance(it, np.ndarray):
+            if it.ndim == 0:
+                return None, tuple(items)
+            basic.extend([slice(None)] * (it.ndim if it.dtype == np.bool_ else 1))
+            adv.append(it)
+        elif isinstance(it, int):
+            basic.append(it)
+            trivial = False
+        elif it is None:
+            basic.append(None)
+            adv.append(slice(None))
+            trivial = False
+        else:
+            basic.append(it)
+            adv.append(slice(None))
+            trivial = trivial and it == slice(None)
+    return (None, tuple(items)) if trivial else (basic, tuple(adv))
 
 
 # ---------------------------------------------------------------- in-place through a view: CopySlices
-def _geometry(view: Tensor, base: Tensor) -> tuple[int, tuple, tuple]:
+def _mem_offsets(a: np.ndarray, start: int = 0) -> np.ndarray:
+    """The memory offset (in elements) of every element of a, as an array of a's shape."""
+    m = np.full(a.shape, start, dtype=np.int64)
+    isz = a.itemsize
+    for k, (n, st) in enumerate(zip(a.shape, a.strides)):
+        m = m + (np.arange(n, dtype=np.int64) * (st // isz)).reshape((n,) + (1,) * (a.ndim - k - 1))
+    return m
+
+
+def _region(view: Tensor, base: Tensor) -> np.ndarray:
+    """For every element of view, its flat (C-order) index in base, whatever base's memory layout."""
     vd, bd = view._data, base._data
-    off = vd.__array_interface__["data"][0] - bd.__array_interface__["data"][0]
-    return off, vd.shape, vd.strides
-
-
-def _strided_into(buf: np.ndarray, geom: tuple) -> np.ndarray:
-    off, shape, strides = geom
-    flat = buf.ravel(order="K")
-    return np.ndarray(shape, dtype=buf.dtype, buffer=flat, offset=off, strides=strides)
+    off = (vd.__array_interface__["data"][0] - bd.__array_interface__["data"][0]) // bd.itemsize
+    base_mem = _mem_offsets(bd).reshape(-1)
+    lo = int(base_mem.min()) if base_mem.size else 0
+    lut = np.zeros(int(base_mem.max()) - lo + 1 if base_mem.size else 1, dtype=np.int64)
+    lut[base_mem - lo] = np.arange(base_mem.size, dtype=np.int64)
+    return lut[_mem_offsets(vd, off) - lo]
 
 
 class CopySlices(Op):
-    """The base's node after an in-place op wrote through one of its views."""
+    """The base's node after an in-place op wrote through one of its views: the op's backward on the view's part
+    of the gradient, the rest passed on unchanged. Built from indexing ops, so it is differentiable itself."""
 
-    __slots__ = ("geom", "fn")
+    __slots__ = ("index", "fn")
     node_name = "CopySlices"
 
-    def __init__(self, geom: tuple, fn: Op) -> None:
-        self.geom, self.fn = geom, fn
+    def __init__(self, index: np.ndarray, fn: Op) -> None:
+        self.index, self.fn = index, fn
 
     def name(self) -> str:
         return "torch::autograd::CopySlices"
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
-        result = np.array(grad._data, order="K", copy=True)
-        region = _strided_into(result, self.geom)
-        g_view = _wrap(region.copy())
+        shape = grad.shape
+        flat = grad.reshape(-1)
+        idx = (self.index,)
         fn = self.fn
         fn._check_versions()
-        gs = fn.backward(g_view, fn._output())
+        gs = fn.backward(Index.apply(flat, index=idx), fn._output())
         if type(gs) is not tuple:
             gs = (gs,)
         g0 = gs[0]
-        region[...] = 0 if g0 is None else np.broadcast_to(g0._data, region.shape)
-        return (_wrap(result),) + tuple(gs[1:])
+        result = IndexFill.apply(flat, index=idx)
+        if g0 is not None:
+            if g0.shape != self.index.shape:
+                g0 = g0.expand(*self.index.shape)
+            result = result + IndexPutAccumulate.apply(g0, index=idx, shape=(flat._data.size,))
+        return (result.reshape(shape),) + tuple(gs[1:])
 
     def _release(self) -> None:
         super()._release()
@@ -649,33 +1027,34 @@ class CopySlices(Op):
 
 
 class AsStrided(ViewOp):
-    __slots__ = ("geom", "base_shape")
+    """The grad_fn of a view after an in-place op through it: a view of the (rebased) base."""
+
+    __slots__ = ("index", "base_shape")
     node_name = "AsStridedBackward0"
 
-    def __init__(self, geom: tuple, base_shape: tuple) -> None:
-        self.geom, self.base_shape = geom, base_shape
+    def __init__(self, index: np.ndarray, base_shape: tuple) -> None:
+        self.index, self.base_shape = index, base_shape
 
     def forward(self, b: np.ndarray) -> np.ndarray:
-        return _strided_into(b, self.geom)
+        return b.reshape(-1)[self.index]
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        buf = np.zeros(self.base_shape, dtype=grad._data.dtype)
-        _strided_into(buf, self.geom)[...] = grad._data
-        return _wrap(buf)
+        n = int(np.prod(self.base_shape))
+        return IndexPutAccumulate.apply(grad, index=(self.index,), shape=(n,)).reshape(self.base_shape)
 
 
 def copy_slices(view: Tensor, result: Tensor) -> Tensor:
     """view.op_(...) where view's base is in the graph: write result into the view, rebase the base onto
     CopySlices(base's old node, the op), and make the view an AsStrided view of the new base."""
     base = view._base
-    geom = _geometry(view, base)
+    index = _region(view, base)
     np.copyto(view._data, np.broadcast_to(result._data, view.shape), casting="unsafe")
     view._version[0] += 1
     fn = result.grad_fn
     if fn is None:
         return view
-    cs = CopySlices(geom, fn)
-    cs.next_functions = ((base._grad_node(), 0),) + fn.next_functions[1:]
+    cs = CopySlices(index, fn)
+    cs.next_functions = ((base._grad_node(), base._output_nr),) + fn.next_functions[1:]
     cs._meta = (((base._data.shape, base._data.dtype),) + fn._meta[1:])
     cs._freed = False
     cs._pre_hooks = cs._post_hooks = None
@@ -684,7 +1063,7 @@ def copy_slices(view: Tensor, result: Tensor) -> Tensor:
     if fn.save_output:
         fn._out = view._data.copy()
         fn._versions = tuple(v for v in fn._versions if v[2] != -1)
-    av = AsStrided(geom, base._data.shape)
+    av = AsStrided(index, base._data.shape)
     av.next_functions = ((cs, 0),)
     av._meta = ((base._data.shape, base._data.dtype),)
     av._freed = False
@@ -714,13 +1093,18 @@ class Cat(Op):
         self.dim = dim
 
     def forward(self, *xs: np.ndarray) -> np.ndarray:
-        return np.concatenate(xs, axis=self.dim)
+        # NOTE: torch still accepts legacy empty 1-D tensors of shape (0,) next to tensors of any shape
+        return np.concatenate([x for x in xs if x.shape != (0,)] or xs[:1], axis=self.dim)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         outs, start = [], 0
+        legacy = grad._data.ndim != 1
         for (shape, _), (nf, _) in zip(self._meta, self.next_functions):
-            n = shape[self.dim] if len(shape) > self.dim else 0
-            outs.append(narrow(grad, self.dim, start, n) if nf is not None and len(shape) else None)
+            if legacy and shape == (0,):
+                outs.append(grad.new_zeros((0,)) if nf is not None else None)
+                continue
+            n = shape[self.dim]
+            outs.append(narrow(grad, self.dim, start, n) if nf is not None else None)
             start += n
         return tuple(outs)
 
@@ -736,10 +1120,13 @@ def _promote_all(ts: Sequence[Tensor]) -> list[Tensor]:
 
 def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join tensors along an existing dim. See torch.cat."""
-    if len(tensors) == 0:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"cat(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(tensors).__name__}")
+    if len(tensors) == 0:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t_ in enumerate(tensors):
+        if t_._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     ts = [t_ for t_ in tensors if not (t_._data.ndim == 1 and t_._data.shape[0] == 0)] or list(tensors[:1])
     ref = ts[0]
     d = _wrap_dim(dim, ref._data.ndim)
@@ -754,7 +1141,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref._data.shape[k]} but got "
                     f"size {t_._data.shape[k]} for tensor number {i} in the list."
                 )
-    r = Cat.apply(*_promote_all(ts), dim=d)
+    r = Cat.apply(*_promote_all(list(tensors)), dim=d)
     if out is not None:
         from .pointwise import _write_out
 
@@ -796,6 +1183,39 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
     return r
 
 
+class Repeat(Op):
+    """x.repeat(*sizes): x tiled; the gradient sums the tiles back."""
+
+    __slots__ = ("reps",)
+
+    def __init__(self, reps: tuple[int, ...]) -> None:
+        self.reps = reps
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.tile(x, self.reps)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        shape = self._meta[0][0]
+        lead = len(self.reps) - len(shape)
+        full = (1,) * lead + tuple(shape)
+        # (r0, s0, r1, s1, ...): summing over every r axis adds the tiles up
+        split = [n for r, sz in zip(self.reps, full) for n in (r, sz)]
+        g = grad.reshape(split).sum(tuple(range(0, 2 * len(full), 2)))
+        return g.reshape(shape)
+
+
+def repeat(x: Tensor, sizes: tuple[int, ...]) -> Tensor:
+    if len(sizes) < x._data.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    lead = len(sizes) - x._data.ndim
+    shape = [r * s for r, s in zip(sizes, (1,) * lead + x._data.shape)]
+    if any(r < 0 for r in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {shape}")
+    return Repeat.apply(x, reps=tuple(sizes))
+
+
 # ---------------------------------------------------------------- selecting by index tensors
 class IndexSelect(Op):
     __slots__ = ("dim", "index")
@@ -817,10 +1237,13 @@ def index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     if idx.dtype.kind not in "iu":
-        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     idx = idx.reshape(-1)
     size = x._data.shape[d] if x._data.ndim else 1
-    if idx.size and (idx.max() >= size or idx.min() < -size):
+    if idx.size and (idx.max() >= size or idx.min() < 0):  # NOTE: no negative indices here, unlike x[idx]
+        if x._data.ndim > 1 and d == 1:  # torch's kernel for dim 1 words it differently
+            bad = int(idx[(idx < 0) | (idx >= size)][0])
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
         raise IndexError("index out of range in self")
     if x._data.ndim == 0:
         return x.clone()

@@ -39,7 +39,10 @@ class Op:
         super().__init_subclass__(**kwargs)
         if "node_name" not in cls.__dict__:
             cls.node_name = cls.__name__ + "Backward0"
-        if "forward" in cls.__dict__:
+        # every concrete node class of ember.ops: a forward or a backward of its own (inherited counts: Mm shares
+        # _Product's forward), a public name (_Product, _BasicIndex are bases), and not a custom Function's node
+        concrete = cls.forward is not Op.forward or cls.backward is not Op.backward
+        if concrete and not cls.__name__.startswith("_") and cls.__module__.startswith("ember.ops"):
             REGISTRY[cls.__name__] = cls
         cls.op_name = cls.__name__  # the primitive's own name (Mul); the class shows torch's node name (MulBackward0)
         if isinstance(cls.__dict__.get("node_name"), str):
@@ -146,13 +149,19 @@ class Op:
             if counter[0] != v:
                 self._version_error(counter[0], v, i)
 
+    def _saved_info(self, i: int) -> tuple[np.ndarray, Any, int]:
+        """(array, node, output number) that torch's error names for saved tensor i (-1: this node's output):
+        a saved input is named by its grad_fn now (after the in-place op that changed it), as torch does."""
+        if i < 0:
+            return self._out, self, 0
+        t = self._saved_inputs[i]
+        return t._data, t.grad_fn, t._output_nr
+
     def _version_error(self, now: int, expected: int, i: int) -> None:
         from .._dtype import FROM_NP
 
-        t = self._saved_inputs[i] if i >= 0 else None
-        arr = t._data if t is not None else self._out
-        owner = t.grad_fn if t is not None else self
-        where = f", which is output 0 of {owner.name().removesuffix('Backward0')}," if owner is not None else ""
+        arr, owner, nr = self._saved_info(i)
+        where = f", which is output {nr} of {_short_name(owner)}," if isinstance(owner, Op) else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
             f"[torch.{FROM_NP[arr.dtype]._storage}Tensor {list(arr.shape)}]{where} is at version {now}; expected "
@@ -170,6 +179,16 @@ class Op:
         o.grad_fn = self
         o._requires_grad = True
         return o
+
+
+def _short_name(node: Op) -> str:
+    """A node's name as torch's saved-variable error prints it: ExpBackward0 -> Exp, FillBackward2 -> Fill2,
+    MyFnBackward -> MyFn."""
+    name = node.name()
+    if name.endswith("Backward0"):
+        return name[:-9]
+    head, sep, tail = name.rpartition("Backward")
+    return head + tail if sep else name
 
 
 class AccumulateGrad:

@@ -44,10 +44,15 @@ class Sub(Binary):
 
     @staticmethod
     def forward(a: np.ndarray, b: Any) -> np.ndarray:
-        if a.dtype == np.bool_ and (getattr(b, "dtype", None) == np.bool_ or type(b) is _pybool):
+        if a.dtype == np.bool_ or getattr(b, "dtype", None) == np.bool_:
+            if a.dtype == np.bool_ and (getattr(b, "dtype", None) == np.bool_ or type(b) is _pybool):
+                raise RuntimeError(
+                    "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                    "Use the `^` or `logical_xor()` operator instead."
+                )
             raise RuntimeError(
-                "Subtraction, the `-` operator, with two bool tensors is not supported. "
-                "Use the `^` or `logical_xor()` operator instead."
+                "Subtraction, the `-` operator, with a bool tensor is not supported. "
+                "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             )
         return np.subtract(a, b)
 
@@ -83,20 +88,30 @@ class Div(Binary):
 
 
 class FloorDivide(Binary):
+    """floor_divide: torch records a node whose backward is not implemented."""
+
     __slots__ = ()
-    differentiable = False
+    node_name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def forward(a: np.ndarray, b: Any) -> np.ndarray:
         if a.dtype.kind in "iu" and np.any(np.asarray(b) == 0):
             raise RuntimeError("ZeroDivisionError")
-        return np.floor_divide(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    def __repr__(self) -> str:
+        return f"<NotImplemented object at {hex(id(self))}>"
 
 
 class DivTrunc(Binary):
+    """div(rounding_mode='trunc'): piecewise constant, so torch's DivBackward2 passes zero gradients."""
+
     __slots__ = ()
     node_name = "DivBackward2"
-    differentiable = False
 
     @staticmethod
     def forward(a: np.ndarray, b: Any) -> np.ndarray:
@@ -105,25 +120,78 @@ class DivTrunc(Binary):
                 raise RuntimeError("ZeroDivisionError")
             q = np.floor_divide(a, b)
             return q + ((np.remainder(a, b) != 0) & ((a < 0) != (np.asarray(b) < 0)))
-        return np.trunc(np.true_divide(a, b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.trunc(np.true_divide(a, b))
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        z = grad * 0.0
+        return (z if self.needs(0) else None), (z if self.needs(1) else None)
+
+
+class DivFloor(DivTrunc):
+    __slots__ = ()
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(a: np.ndarray, b: Any) -> np.ndarray:
+        return FloorDivide.forward(a, b)
 
 
 class Remainder(Binary):
+    """remainder(a, b) for two tensors: a - floor(a / b) * b."""
+
     __slots__ = ()
+    node_name = "RemainderBackward1"
     save_inputs = True
+
+    def _uses_input(self, i: int, nf: tuple) -> bool:
+        return nf[1][0] is not None
 
     @staticmethod
     def forward(a: np.ndarray, b: Any) -> np.ndarray:
         if a.dtype.kind in "iu" and np.any(np.asarray(b) == 0):
             raise RuntimeError("ZeroDivisionError")
-        return np.remainder(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.remainder(a, b)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        ga = grad if self.needs(0) else None
+        if not self.needs(1):
+            return ga, None
         a, b = self.inputs
-        return grad, (-grad * (a / b).floor() if self.needs(1) else None)
+        return ga, -grad * a.div(b, rounding_mode="floor")
 
 
-DIV_MODES = {"floor": FloorDivide, "trunc": DivTrunc}
+class RemainderRScalar(Remainder):
+    """remainder(c, x) for a Python number c: torch records a node whose backward is not implemented."""
+
+    __slots__ = ()
+    node_name = "torch::autograd::NotImplemented"
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        raise RuntimeError("derivative for aten::remainder is not implemented")
+
+    def __repr__(self) -> str:
+        return f"<NotImplemented object at {hex(id(self))}>"
+
+
+class RemainderScalar(Op):
+    """remainder(a, c) for a Python number c: the gradient passes through unchanged."""
+
+    __slots__ = ("c",)
+    node_name = "RemainderBackward0"
+
+    def __init__(self, c: Any) -> None:
+        self.c = c
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return Remainder.forward(x, self.c)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad
+
+
+DIV_MODES = {"floor": DivFloor, "trunc": DivTrunc}
 
 
 class Maximum(Binary):
@@ -153,7 +221,7 @@ class _Bitwise(Binary):
     @classmethod
     def check(cls, a: np.ndarray) -> None:
         if a.dtype.kind not in "biu":
-            raise RuntimeError(f'"{cls.kernel}_cpu" not implemented for \'{_FROM_NP[a.dtype]._storage}\'')
+            raise NotImplementedError(f'"{cls.kernel}_cpu" not implemented for \'{_FROM_NP[a.dtype]._storage}\'')
 
 
 class BitwiseAnd(_Bitwise):
@@ -197,7 +265,7 @@ class PowTensorScalar(Op):
         self.c = c
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        return _power(x, self.c)
+        return _power(x, self.c, True)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         c = self.c
@@ -246,12 +314,24 @@ class PowScalarTensor(Op):
         return grad * (out * float(np.log(complex(c)).real if c < 0 else np.log(c)))
 
 
-def _power(a: Any, b: Any) -> np.ndarray:
+def _power(a: Any, b: Any, scalar_exponent: bool = False) -> np.ndarray:
+    """np.power with torch's integer rules: a negative integer exponent gives 0 unless the base is 1 or -1."""
     ad, bd = np.asarray(a), np.asarray(b)
-    if ad.dtype.kind in "iu" and bd.dtype.kind in "iu" and np.any(bd < 0):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if ad.dtype == np.bool_ and (bd.dtype == np.bool_ and not scalar_exponent):
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    if ad.dtype.kind in "iu" and bd.dtype.kind in "iu":
+        neg = bd < 0
+        if np.any(neg):
+            if scalar_exponent:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+            r = np.power(a, np.where(neg, 0, b))
+            fix = np.where(ad == 1, 1, np.where(ad == -1, 1 - 2 * (bd & 1), 0))
+            return np.where(neg, fix, r).astype(r.dtype)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        return np.power(a, b)
+        r = np.power(a, b)
+    if ad.dtype == np.bool_ and scalar_exponent and r.dtype != np.bool_ and type(b) is _pybool:
+        r = r.astype(np.bool_)  # bool ** True stays bool (np.power gives int8)
+    return r
 
 
 # ---------------------------------------------------------------- promotion and the binary entry point
@@ -265,6 +345,8 @@ def _np_of(x: Any) -> tuple[D.dtype, int]:
 def result_dtype(cls: type[Binary], a: Any, b: Any) -> D.dtype:
     da, za = _np_of(a)
     db, zb = _np_of(b)
+    if cls is Sub and (da is D.bool or db is D.bool):
+        Sub.forward(np.empty(0, da.np), np.empty(0, db.np))  # torch refuses `-` with any bool operand
     rt = D.result_type_pair(da, za, db, zb)
     if cls.int_to_float and rt._cat < 2:
         rt = D.get_default_dtype()
@@ -322,10 +404,8 @@ def binary(cls: type[Binary], a: Tensor, b: Any) -> Tensor:
         bt = b
     else:
         if isinstance(b, np.ndarray):
-            return binary(cls, a, _wrap(b))
+            return with_ndarray(cls, a, b)
         if not isinstance(b, _SCALAR_TYPES):
-            if isinstance(b, (list, tuple)):
-                return binary(cls, a, as_operand(b, a))
             return NotImplemented
         rt = result_dtype(cls, a, b)
         if rt.np is not ad.dtype:
@@ -340,6 +420,21 @@ def binary(cls: type[Binary], a: Tensor, b: Any) -> Tensor:
             bt = _wrap(np.asarray(b, dtype=rt.np))
         cls()._link((a, bt), res)
     return res
+
+
+def with_ndarray(cls: Any, a: Tensor, b: np.ndarray, reflected: bool = False) -> Tensor:
+    """tensor op ndarray: torch hands the op to NumPy (its promotion rules; a result that records no graph)."""
+    ufunc = _NP_UFUNC.get(cls.op_name)
+    if ufunc is None:
+        return NotImplemented
+    x = a.numpy()  # torch's error when a requires grad
+    r = ufunc(b, x) if reflected else ufunc(x, b)
+    return _wrap(r if type(r) is _ndarray else np.asarray(r))
+
+
+_NP_UFUNC = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.true_divide,
+             "FloorDivide": np.floor_divide, "Remainder": np.remainder, "Pow": np.power, "BitwiseAnd": np.bitwise_and,
+             "BitwiseOr": np.bitwise_or, "BitwiseXor": np.bitwise_xor, "MatMul": np.matmul}  # fmt: skip
 
 
 def _broadcast_error(sa: tuple, sb: tuple) -> None:
@@ -362,35 +457,111 @@ def scaled(other: Any, alpha: Any) -> Any:
     return other * alpha
 
 
+class AddAlpha(Op):
+    """a + alpha * b for a tensor b: one AddBackward0 node, as torch records it."""
+
+    __slots__ = ("alpha",)
+    node_name = "AddBackward0"
+    sign = 1
+
+    def __init__(self, alpha: Any) -> None:
+        self.alpha = alpha
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.add(a, b * (self.sign * self.alpha))
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        nf = self.next_functions
+        return (grad if nf[0][0] is not None else None), (grad * (self.sign * self.alpha) if nf[1][0] is not None
+                                                          else None)  # fmt: skip
+
+
+class SubAlpha(AddAlpha):
+    __slots__ = ()
+    node_name = "SubBackward0"
+    sign = -1
+
+
+def _with_alpha(cls: type[Binary], op: type[AddAlpha], a: Tensor, b: Any, alpha: Any) -> Tensor:
+    rt = result_dtype(cls, a, b)
+    if rt._cat < 2 and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if not isinstance(b, Tensor):
+        return binary(cls, a, scaled(b, alpha))
+    if cls is Sub and a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
+        Sub.forward(a._data, b._data)  # raises torch's error for bool - bool
+    try:
+        np.broadcast_shapes(a._data.shape, b._data.shape)
+    except ValueError:
+        _broadcast_error(a.shape, b.shape)
+    return op.apply(a if a.dtype is rt else _cast(a, rt), b if b.dtype is rt else _cast(b, rt), alpha=alpha)
+
+
 def add(input: Tensor, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input + alpha * other. See torch.add."""
     if not isinstance(input, Tensor):
         input, other = as_operand(input, other), other
-    r = binary(Add, input, other if alpha == 1 else scaled(other, alpha))
-    return r if out is None else _write_out(out, r)
+    r = binary(Add, input, other) if alpha == 1 else _with_alpha(Add, AddAlpha, input, other, alpha)
+    return r if out is None else _write_out(out, r, "add")
 
 
 def sub(input: Tensor, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input - alpha * other. See torch.sub."""
     if not isinstance(input, Tensor):
         input = as_operand(input, other)
-    r = binary(Sub, input, other if alpha == 1 else scaled(other, alpha))
-    return r if out is None else _write_out(out, r)
+    r = binary(Sub, input, other) if alpha == 1 else _with_alpha(Sub, SubAlpha, input, other, alpha)
+    return r if out is None else _write_out(out, r, "sub")
+
+
+def add_(x: Tensor, other: Any, alpha: Any = 1, cls: type[Binary] = Add) -> Tensor:
+    """x.add_(other, alpha=...) and x.sub_(...): in place, one node under autograd."""
+    if alpha == 1:
+        return inplace(cls, x, other)
+    if _needs_graph(x, other) and isinstance(other, Tensor):
+        if x.grad_fn is None and x._requires_grad:
+            raise RuntimeError(_LEAF_MSG)
+        if other._data.shape != x._data.shape:
+            _check_fits(x, other)
+        op = AddAlpha if cls is Add else SubAlpha
+        return _rebase(x, _with_alpha(cls, op, _graph_alias(x), other, alpha))
+    rt = result_dtype(cls, x, other)
+    if rt._cat < 2 and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return inplace(cls, x, scaled(other, alpha))
+
+
+def div_mode(rounding_mode: str | None) -> type[Binary]:
+    """The op for div's rounding_mode, or torch's error."""
+    if rounding_mode is None:
+        return Div
+    op = DIV_MODES.get(rounding_mode)
+    if op is None:
+        raise RuntimeError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+        )
+    return op
 
 
 def div(input: Tensor, other: Any, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
     """input / other, optionally rounded ('trunc' or 'floor'). See torch.div."""
     if not isinstance(input, Tensor):
         input = as_operand(input, other)
-    if rounding_mode is None:
-        r = binary(Div, input, other)
-    elif rounding_mode in DIV_MODES:
-        r = binary(DIV_MODES[rounding_mode], input, other)
+    r = binary(div_mode(rounding_mode), input, other)
+    return r if out is None else _write_out(out, r, "div")
+
+
+def remainder(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """Python's modulus: the result takes the sign of the divisor. See torch.remainder."""
+    if not isinstance(input, Tensor):
+        if not isinstance(input, _SCALAR_TYPES):
+            return NotImplemented
+        r = binary(RemainderRScalar, as_operand(input, other), other)
+    elif isinstance(other, _SCALAR_TYPES):
+        rt = result_dtype(Remainder, input, other)
+        r = RemainderScalar.apply(input if input.dtype is rt else _cast(input, rt), c=_as_array(other, rt))
     else:
-        raise RuntimeError(
-            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
-        )
-    return r if out is None else _write_out(out, r)
+        r = binary(Remainder, input, other)
+    return r if out is None else _write_out(out, r, "remainder")
 
 
 class Rsub(Op):
@@ -413,7 +584,7 @@ def rsub(x: Tensor, other: Any) -> Tensor:
     if isinstance(other, Tensor):
         return binary(Sub, other, x)
     if isinstance(other, np.ndarray):
-        return binary(Sub, _wrap(other), x)
+        return with_ndarray(Sub, x, other, reflected=True)
     if not isinstance(other, _SCALAR_TYPES):
         return NotImplemented
     rt = result_dtype(Sub, x, other)
@@ -423,8 +594,10 @@ def rsub(x: Tensor, other: Any) -> Tensor:
 
 
 def rdiv(x: Tensor, other: Any) -> Tensor:
-    if isinstance(other, (Tensor, np.ndarray)):
-        return binary(Div, as_operand(other, x) if isinstance(other, np.ndarray) else other, x)
+    if isinstance(other, np.ndarray):
+        return with_ndarray(Div, x, other, reflected=True)
+    if isinstance(other, Tensor):
+        return binary(Div, other, x)
     if not isinstance(other, _SCALAR_TYPES):
         return NotImplemented
     if x.dtype._cat < 2:
@@ -439,18 +612,22 @@ def pow(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
     elif isinstance(exponent, Tensor):
         r = binary(Pow, input, exponent)
     elif isinstance(exponent, np.ndarray):
-        r = binary(Pow, input, _wrap(exponent))
+        r = with_ndarray(Pow, input, exponent)
     elif isinstance(exponent, _SCALAR_TYPES):
         rt = result_dtype(Mul, input, exponent)
+        if rt._cat == 1 and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         r = PowTensorScalar.apply(input if input.dtype is rt else _cast(input, rt), c=_as_array(exponent, rt))
     else:
         return NotImplemented
-    return r if out is None else _write_out(out, r)
+    return r if out is None else _write_out(out, r, "pow")
 
 
 def rpow(x: Tensor, base: Any) -> Tensor:
-    if isinstance(base, (Tensor, np.ndarray)):
-        return binary(Pow, as_operand(base, x), x)
+    if isinstance(base, np.ndarray):
+        return with_ndarray(Pow, x, base, reflected=True)
+    if isinstance(base, Tensor):
+        return binary(Pow, base, x)
     if not isinstance(base, _SCALAR_TYPES):
         return NotImplemented
     rt = result_dtype(Mul, x, base)
@@ -491,7 +668,15 @@ class Abs(Unary):
 class Sign(Unary):
     __slots__ = ()
     save_inputs = False
-    forward = staticmethod(np.sign)
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        if x.dtype == np.bool_:
+            return x.copy()
+        r = np.asarray(np.sign(x))
+        if r.dtype.kind == "f":
+            np.nan_to_num(r, copy=False, nan=0.0)  # torch: sign(nan) is 0
+        return r
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         return grad * 0.0
@@ -577,6 +762,8 @@ class Sigmoid(_FloatUnary):
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
         # NOTE: exp(-x) overflows for very negative x; that gives 1/inf = 0, the right limit
+        if x.dtype == np.float16:  # torch computes half in float32 and rounds once
+            return Sigmoid.forward(x.astype(np.float32)).astype(np.float16)
         with np.errstate(over="ignore"):
             return 1 / (1 + np.exp(-x))
 
@@ -624,52 +811,161 @@ def _clip(x: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
     return np.minimum(x, hi)
 
 
+class ClampMin(Clamp):
+    __slots__ = ()
+    node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    __slots__ = ()
+    node_name = "ClampMaxBackward0"
+
+
+class ClampTensor(Op):
+    """clamp with tensor bounds: inputs (x, min, max), or (x, min) / (x, max) when one bound is missing."""
+
+    __slots__ = ("has_min", "has_max")
+    node_name = "ClampBackward0"
+    save_inputs = True
+
+    def __init__(self, has_min: bool, has_max: bool) -> None:
+        self.has_min, self.has_max = has_min, has_max
+
+    def forward(self, x: np.ndarray, *bounds: np.ndarray) -> np.ndarray:
+        r = _clip(x, bounds[0] if self.has_min else None, bounds[-1] if self.has_max else None)
+        return r if type(r) is _ndarray else np.asarray(r)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        ts = self.inputs
+        x = ts[0]
+        lo = ts[1] if self.has_min else None
+        hi = ts[-1] if self.has_max else None
+        nf = self.next_functions
+        zero = 0.0
+        gx = None
+        if nf[0][0] is not None:
+            keep = (x >= lo) & (x <= hi) if lo is not None and hi is not None else x >= lo if lo is not None else x <= hi
+            gx = where(keep, grad, zero)
+        gs: list = [gx]
+        if lo is not None:
+            if nf[1][0] is None:
+                gs.append(None)
+            else:
+                gs.append(where((x < lo) & (lo < hi), grad, zero) if hi is not None else where(x < lo, grad, zero))
+        if hi is not None:
+            if nf[-1][0] is None:
+                gs.append(None)
+            else:
+                gs.append(where((x > hi) | (hi < lo), grad, zero) if lo is not None else where(x > hi, grad, zero))
+        return tuple(gs)
+
+
+class ClampMinTensor(ClampTensor):
+    __slots__ = ()
+    node_name = "ClampMinBackward1"
+
+
+class ClampMaxTensor(ClampTensor):
+    __slots__ = ()
+    node_name = "ClampMaxBackward1"
+
+
+def _clamp_dtype(x: Tensor, bounds: tuple) -> D.dtype:
+    d, z = _np_of(x)
+    for b in bounds:
+        if b is not None:
+            db, zb = _np_of(b)
+            d, z = D.result_type_pair(d, z, db, zb), min(z, zb)
+    return d
+
+
+
+def _check_bounds(lo: Any, hi: Any, name: str = "clamp") -> None:
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if lo is not None and hi is not None and isinstance(lo, Tensor) != isinstance(hi, Tensor):
+        got = ", ".join("Tensor" if isinstance(b, Tensor) else type(b).__name__ for b in (lo, hi))
+        bad = ", ".join(f"!{g}!" for g in got.split(", "))
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+            f" * (Tensor min = None, Tensor max = None)\n      didn't match because some of the arguments have invalid "
+            f"types: ({bad})\n * (Number min = None, Number max = None)\n      didn't match because some of the "
+            f"arguments have invalid types: ({bad})\n"
+        )
+
+
+def _clamp(x: Tensor, lo: Any, hi: Any, scalar_cls: type[Clamp], tensor_cls: type[ClampTensor]) -> Tensor:
+    _check_bounds(lo, hi)
+    rt = _clamp_dtype(x, (lo, hi))
+    xc = x if x.dtype is rt else _cast(x, rt)
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        bounds = [b if isinstance(b, Tensor) and b.dtype is rt else _cast(b, rt) if isinstance(b, Tensor)
+                  else _wrap(np.asarray(b, dtype=rt.np)) for b in (lo, hi) if b is not None]  # fmt: skip
+        try:
+            np.broadcast_shapes(x._data.shape, *[b._data.shape for b in bounds])
+        except ValueError:
+            _broadcast_error(x.shape, next(b.shape for b in bounds if b._data.shape != x._data.shape))
+        return tensor_cls.apply(xc, *bounds, has_min=lo is not None, has_max=hi is not None)
+    return scalar_cls.apply(xc, lo=lo, hi=hi)
+
+
 def clamp(x: Tensor, min: Any = None, max: Any = None, *, out: Tensor | None = None) -> Tensor:
     """Limit every element to [min, max]. See torch.clamp."""
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = x
-        if min is not None:
-            r = maximum(r, as_operand(min, x))
-        if max is not None:
-            r = minimum(r, as_operand(max, x))
-    else:
-        rt = x.dtype
-        for v in (min, max):
-            if v is not None:
-                rt = result_dtype(Add, _wrap(np.empty(0, rt.np)), v)
-        r = Clamp.apply(x if rt is x.dtype else _cast(x, rt), lo=min, hi=max)
-    return r if out is None else _write_out(out, r)
+    r = _clamp(x, min, max, Clamp, ClampTensor)
+    return r if out is None else _write_out(out, r, "clamp")
+
+
+def clamp_min(x: Tensor, min: Any) -> Tensor:
+    return _clamp(x, min, None, ClampMin, ClampMinTensor)
+
+
+def clamp_max(x: Tensor, max: Any) -> Tensor:
+    return _clamp(x, None, max, ClampMax, ClampMaxTensor)
 
 
 def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    _check_bounds(min, max, "clamp_")
     if _needs_graph(x, min, max):
-        return _rebase(x, clamp(x, min, max))
-    _check_inplace(x, result_dtype(Add, x, min if min is not None else max))
-    np.copyto(x._data, _clip(x._data, min, max), casting="unsafe")
+        if x.grad_fn is None and x._requires_grad:
+            raise RuntimeError(_LEAF_MSG)
+        return _rebase(x, clamp(_graph_alias(x, True), min, max))
+    _check_inplace(x, _clamp_dtype(x, (min, max)), cpp=True)
+    lo = min._data if isinstance(min, Tensor) else min
+    hi = max._data if isinstance(max, Tensor) else max
+    r = _clip(x._data, lo, hi)
+    if np.shape(r) != x._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(x.shape)} doesn't match the broadcast shape {list(np.shape(r))}"
+        )
+    np.copyto(x._data, r, casting="unsafe")
     x._version[0] += 1
     return x
 
 
 def maximum(a: Tensor, b: Tensor, *, out: Tensor | None = None) -> Tensor:
     r = binary(Maximum, a, b)
-    return r if out is None else _write_out(out, r)
+    return r if out is None else _write_out(out, r, "maximum")
 
 
 def minimum(a: Tensor, b: Tensor, *, out: Tensor | None = None) -> Tensor:
     r = binary(Minimum, a, b)
-    return r if out is None else _write_out(out, r)
+    return r if out is None else _write_out(out, r, "minimum")
 
 
 def bitwise_not(x: Tensor) -> Tensor:
+    """~x: logical not for bool, bitwise not for integers. See torch.bitwise_not."""
     if x._data.dtype == np.bool_:
         return _wrap(np.logical_not(x._data))
-    _Bitwise.kernel = "bitwise_not"
-    _Bitwise.check(x._data)
+    if x._data.dtype.kind not in "iu":
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for \'{x.dtype._storage}\'')
     return _wrap(np.invert(x._data))
+
+
+def invert(x: Tensor) -> Tensor:
+    """The ~ operator: only integer and bool tensors."""
+    if x._data.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(x)
 
 
 # ---------------------------------------------------------------- copies and casts
@@ -711,29 +1007,45 @@ class Clone(Unary):
         self.order = order
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        return np.array(x, order=self.order, copy=True)
+        order = self.order
+        if order == "K" and 0 in x.strides:
+            from .._storage import keep_order
+
+            order = keep_order(x)
+        return np.array(x, order=order, copy=True)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         return grad
 
 
 # ---------------------------------------------------------------- comparisons and where
+_ORDERING = {np.less: "lt", np.less_equal: "le", np.greater: "gt", np.greater_equal: "ge"}
+
+
+def _no_complex_order(ufunc: np.ufunc, dt: np.dtype) -> None:
+    if ufunc in _ORDERING:
+        raise NotImplementedError(f"\"{_ORDERING[ufunc]}_cpu\" not implemented for '{_FROM_NP[dt]._storage}'")
+
+
 def compare(ufunc: np.ufunc, a: Tensor, b: Any) -> Tensor:
     if isinstance(b, Tensor):
         ad, bd = a._data, b._data
         if ad.dtype is not bd.dtype:
             rt = result_dtype(Add, a, b)
             ad, bd = _as_array(a, rt), _as_array(b, rt)
+        if ad.dtype.kind == "c":
+            _no_complex_order(ufunc, ad.dtype)
         try:
             r = ufunc(ad, bd)
         except ValueError:
             _broadcast_error(a.shape, b.shape)
     elif isinstance(b, _SCALAR_TYPES):
         rt = result_dtype(Add, a, b)
+        if rt._cat == 3:
+            _no_complex_order(ufunc, rt.np)
         r = ufunc(_as_array(a, rt), _as_array(b, rt))
-    elif isinstance(b, (np.ndarray, list, tuple)):
-        return compare(ufunc, a, as_operand(np.asarray(b) if not isinstance(b, np.ndarray) else _wrap(b), a)
-                       if not isinstance(b, np.ndarray) else _wrap(b))  # fmt: skip
+    elif isinstance(b, np.ndarray) and ufunc is np.equal:
+        r = np.equal(a.numpy(), b)  # torch hands == with an ndarray to NumPy
     else:
         if ufunc is np.equal:
             return False  # type: ignore[return-value]
@@ -784,11 +1096,12 @@ def where(condition: Tensor, input: Any = None, other: Any = None, *, out: Tenso
     except ValueError:
         _broadcast_error(condition.shape, a.shape if a.shape != condition.shape else b.shape)
     r = Where.apply(a, b, cond=condition._data)
-    return r if out is None else _write_out(out, r)
+    return r if out is None else _write_out(out, r, "where")
 
 
 # ---------------------------------------------------------------- in-place forms
 _LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_LEAF_MSG = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
 def _can_cast(src: D.dtype, dst: D.dtype) -> bool:
@@ -796,9 +1109,15 @@ def _can_cast(src: D.dtype, dst: D.dtype) -> bool:
     return not (src._cat > dst._cat and (src._cat >= 2 or dst is D.bool))
 
 
-def _check_inplace(x: Tensor, rt: D.dtype) -> None:
+CPP_NAME = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}  # fmt: skip
+
+
+def _check_inplace(x: Tensor, rt: D.dtype, cpp: bool = False) -> None:
     if not _can_cast(rt, x.dtype):
-        raise RuntimeError(f"result type {rt._storage} can't be cast to the desired output type {x.dtype._storage}")
+        to = CPP_NAME[x.dtype.name] if cpp else x.dtype._storage
+        raise RuntimeError(f"result type {rt._storage} can't be cast to the desired output type {to}")
 
 
 def _needs_graph(x: Tensor, *others: Any) -> bool:
@@ -807,17 +1126,30 @@ def _needs_graph(x: Tensor, *others: Any) -> bool:
     return x._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
 
 
+def _inplace_shape_error(x_shape: tuple, other_shape: tuple) -> None:
+    """torch's error when an in-place op's result would not fit its destination."""
+    try:
+        full = np.broadcast_shapes(tuple(x_shape), tuple(other_shape))
+    except ValueError:
+        _broadcast_error(tuple(x_shape), tuple(other_shape))
+    raise RuntimeError(f"output with shape {list(x_shape)} doesn't match the broadcast shape {list(full)}")
+
+
 def _rebase(x: Tensor, result: Tensor) -> Tensor:
     """Make `x` hold `result` in place: its data is overwritten and its grad_fn becomes result's."""
     if x.grad_fn is None and x._requires_grad:
         raise RuntimeError(_LEAF_MSG)
+    b = x._base
+    if b is not None and b.grad_fn is None and b._requires_grad and x.grad_fn is not None:
+        raise RuntimeError(_VIEW_LEAF_MSG)
+    if result._data.shape != x._data.shape and np.broadcast_shapes(result._data.shape, x._data.shape) != x._data.shape:
+        _inplace_shape_error(x.shape, result.shape)
     _check_inplace(x, result.dtype)
     if x._base is not None and (x._base._requires_grad or result._requires_grad):
         from .movement import copy_slices
 
         return copy_slices(x, result)
     if result.shape != x.shape:
-        np.broadcast_to(result._data, x.shape)  # raises when it does not fit
         result = result.expand(*x.shape)
     np.copyto(x._data, result._data, casting="unsafe")
     x._version[0] += 1
@@ -831,13 +1163,19 @@ def _rebase(x: Tensor, result: Tensor) -> Tensor:
     return x
 
 
-def _graph_alias(x: Tensor) -> Tensor:
-    """The value of x before an in-place op, as a graph input: same data, same grad_fn, same version counter."""
-    from .._tensor import _view_of
+def _graph_alias(x: Tensor, saved: bool = False) -> Tensor:
+    """The value of x before an in-place op, as a graph input with x's grad_fn. When the op saves it for backward
+    it is a copy (as torch saves `original self`): x's own data is about to be overwritten."""
+    if saved:
+        a = _wrap(x._data.copy())
+    else:
+        from .._tensor import _view_of
 
-    a = _view_of(x._data, x)
-    a._base = x._base
+        a = _view_of(x._data, x)
+        a._base = x._base
     a.grad_fn, a._requires_grad = x.grad_fn, x._requires_grad
+    if x._output_nr:
+        a._output_nr = x._output_nr
     return a
 
 
@@ -846,8 +1184,12 @@ def inplace(cls: type[Binary], x: Tensor, other: Any) -> Tensor:
     if _needs_graph(x, other):
         if x.grad_fn is None and x._requires_grad:
             raise RuntimeError(_LEAF_MSG)
-        return _rebase(x, binary(cls, _graph_alias(x), other))
+        if isinstance(other, Tensor) and other._data.shape != x._data.shape:
+            _check_fits(x, other)
+        return _rebase(x, binary(cls, _graph_alias(x, cls.save_inputs), other))
     xd = x._data
+    if isinstance(other, Tensor) and other._data.shape != xd.shape:
+        _check_fits(x, other)
     if isinstance(other, Tensor):
         od = other._data
         if od.dtype is not xd.dtype or cls.int_to_float:
@@ -872,22 +1214,27 @@ def inplace(cls: type[Binary], x: Tensor, other: Any) -> Tensor:
     else:
         return NotImplemented
     if isinstance(cls.forward, np.ufunc):
-        try:
-            cls.forward(xd, od, out=xd)
-        except ValueError:
-            _broadcast_error(x.shape, np.shape(od))
+        cls.forward(xd, od, out=xd)
     else:
-        r = cls.forward(xd, od)
-        if np.shape(r) != xd.shape:
-            _broadcast_error(x.shape, np.shape(od))
-        np.copyto(xd, r, casting="unsafe")
+        np.copyto(xd, cls.forward(xd, od), casting="unsafe")
     x._version[0] += 1
     return x
 
 
+def _check_fits(x: Tensor, other: Tensor) -> None:
+    """other broadcasts to x's shape (an in-place result keeps its destination's shape), else torch's error."""
+    xs, os_ = x._data.shape, other._data.shape
+    try:
+        ok = np.broadcast_shapes(xs, os_) == xs
+    except ValueError:
+        ok = False
+    if not ok:
+        _inplace_shape_error(x.shape, other.shape)
+
+
 def inplace_pow(x: Tensor, e: Any) -> Tensor:
     if _needs_graph(x, e):
-        return _rebase(x, pow(_graph_alias(x), e))
+        return _rebase(x, pow(_graph_alias(x, True), e))
     r = pow(x, e)
     _check_inplace(x, r.dtype)
     np.copyto(x._data, r._data, casting="unsafe")
@@ -896,8 +1243,10 @@ def inplace_pow(x: Tensor, e: Any) -> Tensor:
 
 
 def inplace_unary(cls: type[Op], x: Tensor) -> Tensor:
+    if cls is Neg and x._data.dtype == np.bool_:
+        neg(x)  # raises torch's error
     if _needs_graph(x):
-        return _rebase(x, cls.apply(_graph_alias(x)))
+        return _rebase(x, cls.apply(_graph_alias(x, cls.save_inputs)))
     r = cls.apply(x)
     _check_inplace(x, r.dtype)
     np.copyto(x._data, r._data, casting="unsafe")
@@ -924,18 +1273,42 @@ class Zero(Fill):
     node_name = "ZeroBackward0"
 
 
-def fill_(x: Tensor, value: Any) -> Tensor:
+class FillTensor(Op):
+    """x.fill_(value) for a zero-dim tensor value: the value's gradient is the sum of the incoming one."""
+
+    __slots__ = ()
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(x: np.ndarray, value: np.ndarray) -> np.ndarray:
+        return np.full_like(x, value)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        nf = self.next_functions
+        return (grad * 0.0 if nf[0][0] is not None else None), (grad.sum() if nf[1][0] is not None else None)
+
+
+def fill_(x: Tensor, value: Any, _op: type[Fill] | None = None) -> Tensor:
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
             )
+        if _needs_graph(x, value):
+            if x._base is None and x.grad_fn is None and x._requires_grad:
+                raise RuntimeError(_LEAF_MSG)
+            return _rebase(x, FillTensor.apply(_graph_alias(x), value))
         value = value.item()
     if _needs_graph(x):
         if x._base is None and x.grad_fn is None and x._requires_grad:
             raise RuntimeError(_LEAF_MSG)
-        return _rebase(x, (Zero if value == 0 else Fill).apply(_graph_alias(x), value=value))
-    x._data[...] = _as_array(value, x.dtype) if not isinstance(value, complex) or x.is_complex() else value.real
+        return _rebase(x, (_op or Fill).apply(_graph_alias(x), value=value))
+    d = x._data
+    if not d.flags.writeable:  # an expanded tensor: torch lets fill_ and zero_ write into it
+        from .._storage import writable
+
+        d = writable(d)
+    d[...] = _as_array(value, x.dtype) if not isinstance(value, complex) or x.is_complex() else value.real
     x._version[0] += 1
     return x
 
@@ -951,7 +1324,7 @@ class Copy(Op):
         return np.broadcast_to(src, x.shape).astype(x.dtype)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
-        return None, grad
+        return (grad * 0.0 if self.next_functions[0][0] is not None else None), grad
 
     def name(self) -> str:
         return "torch::autograd::CopyBackwards"
@@ -960,13 +1333,8 @@ class Copy(Op):
 def copy_(x: Tensor, src: Any) -> Tensor:
     if not isinstance(src, Tensor):
         src = as_operand(src, x)
-    try:
-        np.broadcast_to(src._data, x.shape)
-    except ValueError:
-        raise RuntimeError(
-            f"output with shape {list(x.shape)} doesn't match the broadcast shape "
-            f"{list(np.broadcast_shapes(x.shape, src.shape))}"
-        ) from None
+    if src._data.shape != x._data.shape:
+        _check_fits(x, src)
     if _needs_graph(x, src):
         if x.grad_fn is None and x._requires_grad and x._base is None:
             raise RuntimeError(_LEAF_MSG)
@@ -977,16 +1345,122 @@ def copy_(x: Tensor, src: Any) -> Tensor:
     return x
 
 
-def _write_out(out: Tensor, r: Tensor) -> Tensor:
+def _op_name(r: Tensor) -> str:
+    """The aten name of the op that made r, from its node: MaximumBackward0 -> maximum."""
+    fn = r.grad_fn
+    if fn is None:
+        return "out"
+    import re
+
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", fn.name().split("::")[-1].rsplit("Backward", 1)[0]).lower()
+
+
+def _write_out(out: Tensor, r: Tensor, name: str | None = None) -> Tensor:
     """Write a result into a user's out= tensor (resizing it when empty or of another shape)."""
     if MODE.enabled and (out._requires_grad or r._requires_grad):
         raise RuntimeError(
-            f"{'add'}(): functions with out=... arguments don't support automatic differentiation, but one of the "
-            "arguments requires grad."
+            f"{name or _op_name(r)}(): functions with out=... arguments don't support automatic differentiation, but "
+            "one of the arguments requires grad."
         )
     _check_inplace(out, r.dtype)
     if out.shape != r.shape:
+        if out._data.size:
+            import warnings
+
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape {list(out.shape)}, which does not "
+                f"match the required output shape {list(r.shape)}. This behavior is deprecated, and in a future "
+                "PyTorch release outputs will not be resized unless they have zero elements. You can explicitly reuse "
+                "an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
         out._data = np.empty(r.shape, dtype=out._data.dtype)
     np.copyto(out._data, r._data, casting="unsafe")
     out._version[0] += 1
     return out
+
+
+# ---------------------------------------------------------------- erf, xlogy (appended by the nn functional helper)
+_TWO_OVER_SQRT_PI = float(2.0 / np.sqrt(np.pi))
+_INV_SQRT_PI = float(1.0 / np.sqrt(np.pi))
+# the series' coefficients 2/sqrt(pi) * 2^n / (2n+1)!!, in powers of a^2
+_ERF_SERIES = [_TWO_OVER_SQRT_PI * float(np.prod([2.0 / (2 * k + 1) for k in range(1, n + 1)])) for n in range(40)]
+
+
+def erf_np(x: np.ndarray) -> np.ndarray:
+    """erf without SciPy, in x's dtype: a series of positive terms near 0, a continued fraction for erfc beyond.
+
+    NOTE: erf(a) = 2/sqrt(pi) e^(-a^2) sum 2^n a^(2n+1) / (2n+1)!!  (no cancellation), and
+    erfc(a) = e^(-a^2)/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))); within 2 ulp of math.erf in float64.
+    """
+    dt = x.dtype
+    cut, n_series, n_frac = (2.5, 35, 25) if dt == np.float64 else (2.0, 20, 12)
+    a = np.abs(x.astype(np.float64))
+    out = np.empty_like(a)
+    near = a < cut
+    s = a[near]
+    if s.size:
+        y = s * s
+        total = np.full_like(s, _ERF_SERIES[n_series - 1])
+        for c in _ERF_SERIES[n_series - 2 :: -1]:  # Horner, in place: two passes a term
+            total *= y
+            total += c
+        total *= s
+        total *= np.exp(-y)
+        out[near] = total
+    far = ~near  # NaN lands here and stays NaN
+    s = a[far]
+    if s.size:
+        f = s.copy()
+        for k in range(n_frac, 0, -1):
+            f = s + (k / 2.0) / f
+        with np.errstate(invalid="ignore"):
+            out[far] = 1.0 - np.exp(-s * s) * _INV_SQRT_PI / f
+    return np.copysign(out, x).astype(dt, copy=False)
+
+
+class Erf(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return erf_np(x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad * ((-(x * x)).exp() * _TWO_OVER_SQRT_PI)
+
+
+def erf(x: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The error function. See torch.erf."""
+    r = Erf.apply(x)
+    return r if out is None else _write_out(out, r)
+
+
+class Xlogy(Binary):
+    """x * log(y), 0 where x == 0 (unless y is NaN)."""
+
+    __slots__ = ()
+    int_to_float = True
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.multiply(a, np.log(b))
+        return np.where((np.asarray(a) == 0) & ~np.isnan(b), r.dtype.type(0), r)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        ga = grad * xlogy((a != 0).to(grad.dtype), b) if self.needs(0) else None
+        gb = grad * a / b if self.needs(1) else None
+        return ga, gb
+
+
+def xlogy(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """input * log(other), 0 where input is 0. See torch.xlogy."""
+    if not isinstance(input, Tensor):
+        input = as_operand(input, other)
+    r = binary(Xlogy, input, other)
+    return r if out is None else _write_out(out, r)

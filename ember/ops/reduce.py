@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _wrap_dim
+from .._tensor import _NO_DIM, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import MODE
 from .op import Op
 
 _ndarray = np.ndarray
+_F16 = np.dtype(np.float16)  # NOTE: torch accumulates half-precision reductions in float32, then rounds once
 
 
 def _dims(x: Tensor, dim: Any) -> tuple[int, ...] | None:
@@ -22,11 +23,24 @@ def _dims(x: Tensor, dim: Any) -> tuple[int, ...] | None:
         return None
     nd = x._data.ndim
     if isinstance(dim, (int, np.integer)):
-        return (_wrap_dim(int(dim), nd),) if nd else ()
-    ds = tuple(sorted(_wrap_dim(int(d), nd) for d in dim)) if nd else ()
+        d = _wrap_dim(int(dim), nd)  # a zero-dim tensor accepts dims 0 and -1
+        return (d,) if nd else ()
+    ds = tuple(sorted(_wrap_dim(int(d), nd) for d in dim))
+    if not nd:
+        return ()
     if len(set(ds)) != len(ds):
         raise RuntimeError(f"dim {ds[0]} appears multiple times in the list of dims")
     return ds
+
+
+ALL = _NO_DIM  # the default of sum/mean's dim: no dim given at all, recorded differently from dim=None
+
+
+def _reduce_dims(x: Tensor, dim: Any) -> tuple[int, ...] | None:
+    """dims for sum/mean/var/std/norm: None, ALL and an empty list mean every dim."""
+    if dim is None or dim is ALL or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return None
+    return _dims(x, dim)
 
 
 def _keep_shape(shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -65,6 +79,8 @@ class Sum(Reduction):
         self.dtype = dtype
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype == _F16 and self.dtype is None:
+            return _arr(np.sum(x, axis=self.dims, keepdims=self.keepdim, dtype=np.float32)).astype(_F16)
         return _arr(np.sum(x, axis=self.dims, keepdims=self.keepdim, dtype=self.dtype))
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
@@ -81,6 +97,8 @@ class SumAll(Op):
     def forward(x: np.ndarray) -> np.ndarray:
         if x.dtype.kind in "biu":
             return np.add.reduce(x, axis=None, dtype=np.int64)
+        if x.dtype == _F16:
+            return np.asarray(np.add.reduce(x, axis=None, dtype=np.float32), dtype=_F16)
         return np.add.reduce(x, axis=None)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
@@ -96,16 +114,21 @@ def _acc_dtype(x: Tensor, dtype: Any) -> Any:
     return np.int64 if x._data.dtype.kind in "biu" else None
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def sum(x: Tensor, dim: Any = ALL, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum of elements, over all dims or the given ones. See torch.sum."""
-    dims = _dims(x, dim)
-    if dtype is not None and D.to_dtype(dtype) is not x.dtype:
-        from .pointwise import _cast
+    dims = _reduce_dims(x, dim)
+    if dtype is not None:
+        dtype = D.to_dtype(dtype)
+        if dtype._cat < 2 and x._requires_grad and MODE.enabled:
+            raise RuntimeError(f"Autograd not support dtype: {dtype._storage}")
+        if dtype is not x.dtype:
+            from .pointwise import _cast
 
-        x = _cast(x, D.to_dtype(dtype))
-    if dims is None and not keepdim:
-        return SumAll.apply(x)
-    return Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_acc_dtype(x, None))
+            x = _cast(x, dtype)
+    if dim is ALL and not keepdim:
+        r = SumAll.apply(x)
+        return r if dtype is None or r._data.dtype == dtype.np else _wrap(r._data.astype(dtype.np))  # integer dtype=
+    return Sum.apply(x, dims=dims, keepdim=keepdim, dtype=_acc_dtype(x, dtype))
 
 
 class Mean(Reduction):
@@ -114,6 +137,10 @@ class Mean(Reduction):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
+            if x.size == 0:  # np.mean warns "Mean of empty slice"; torch quietly gives nan
+                return _arr(np.sum(x, axis=self.dims, keepdims=self.keepdim) / x.dtype.type(0))
+            if x.dtype == _F16:
+                return _arr(np.mean(x, axis=self.dims, keepdims=self.keepdim, dtype=np.float32)).astype(_F16)
             return _arr(np.mean(x, axis=self.dims, keepdims=self.keepdim, dtype=x.dtype))
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
@@ -127,19 +154,25 @@ class MeanAll(Mean):
     node_name = "MeanBackward0"
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+def mean(x: Tensor, dim: Any = ALL, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Mean of elements. See torch.mean."""
     if dtype is not None:
         from .pointwise import _cast
 
-        x = _cast(x, D.to_dtype(dtype))
+        dtype = D.to_dtype(dtype)
+        if dtype._cat < 2:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Optional dtype must be either a floating point or complex "
+                f"dtype. Got: {dtype._storage}"
+            )
+        x = _cast(x, dtype)
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
             f"Got: {x.dtype._storage}"
         )
-    dims = _dims(x, dim)
-    if dims is None and not keepdim:
+    dims = _reduce_dims(x, dim)
+    if dim is ALL and not keepdim:
         return MeanAll.apply(x, dims=None, keepdim=False)
     return Mean.apply(x, dims=dims, keepdim=keepdim)
 
@@ -153,9 +186,11 @@ class Var(Reduction):
         self.correction = correction
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype == _F16:
+            return Var.forward(self, x.astype(np.float32)).astype(_F16)
         n = _count(x.shape, self.dims)
         with np.errstate(invalid="ignore", divide="ignore"):
-            m = np.mean(x, axis=self.dims, keepdims=True)
+            m = np.sum(x, axis=self.dims, keepdims=True) / x.dtype.type(n) if n else np.sum(x, self.dims, keepdims=True)
             d = x - m
             ss = np.sum((d * np.conj(d)).real if x.dtype.kind == "c" else d * d, axis=self.dims, keepdims=self.keepdim)
             return _arr(ss / builtins.max(n - self.correction, 0))
@@ -172,6 +207,8 @@ class Std(Var):
     save_output = True
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype == _F16:
+            return np.sqrt(Var.forward(self, x.astype(np.float32))).astype(_F16)
         return np.sqrt(super().forward(x))
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
@@ -198,7 +235,9 @@ def var(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False,
     if isinstance(dim, bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
     _float_only(x, "var")
-    return Var.apply(x, dims=_dims(x, dim), keepdim=keepdim, correction=_correction(unbiased, correction))
+    dims, c = _reduce_dims(x, dim), _correction(unbiased, correction)
+    _check_dof(x, dims, c, "var")
+    return Var.apply(x, dims=dims, keepdim=keepdim, correction=c)
 
 
 def std(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
@@ -206,12 +245,26 @@ def std(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False,
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     _float_only(x, "std")
-    return Std.apply(x, dims=_dims(x, dim), keepdim=keepdim, correction=_correction(unbiased, correction))
+    dims, c = _reduce_dims(x, dim), _correction(unbiased, correction)
+    _check_dof(x, dims, c, "std")
+    return Std.apply(x, dims=dims, keepdim=keepdim, correction=c)
 
 
 def _float_only(x: Tensor, name: str) -> None:
     if x._data.dtype.kind not in "fc":
-        raise RuntimeError(f"{name} and {name}_mean only support floating point and complex dtypes")
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+
+
+def _check_dof(x: Tensor, dims: tuple[int, ...] | None, correction: float, name: str) -> None:
+    if _count(x._data.shape, dims) - correction <= 0:
+        import warnings
+
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+            "(input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 # ---------------------------------------------------------------- min / max
@@ -246,6 +299,9 @@ class MaxDim(Op):
         self.dim, self.keepdim = dim, keepdim
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.ndim == 0:
+            self.indices = np.zeros((), np.int64)
+            return x.copy()
         idx = self._pick(x, axis=self.dim, keepdims=True)
         if x.dtype.kind in "fc":  # NaN wins, as in torch
             nan = np.isnan(x)
@@ -259,8 +315,11 @@ class MaxDim(Op):
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         from .movement import ScatterAdd
 
+        shape = self._meta[0][0]
+        if not shape:
+            return grad
         g = grad if self.keepdim else grad.unsqueeze(self.dim)
-        return ScatterAdd.apply(g, dim=self.dim, index=self.indices, shape=self._meta[0][0])
+        return ScatterAdd.apply(g, dim=self.dim, index=self.indices, shape=shape)
 
 
 class MinDim(MaxDim):
@@ -299,9 +358,7 @@ def _minmax(x: Tensor, dim: Any, keepdim: bool, name: str, all_op: type[Op], dim
             )
         return all_op.apply(x)
     d = _wrap_dim(dim, x._data.ndim)
-    if x._data.ndim == 0:
-        return getattr(return_types, name)(x.clone(), _wrap(np.zeros((), np.int64)))
-    if x._data.shape[d] == 0:
+    if x._data.ndim and x._data.shape[d] == 0:
         raise IndexError(
             f"{name}(): Expected reduction dim {d} to have non-zero size."
         )
@@ -312,7 +369,7 @@ def _minmax(x: Tensor, dim: Any, keepdim: bool, name: str, all_op: type[Op], dim
     vals = _wrap(op.forward(x._data))
     if MODE.enabled and x._requires_grad:
         op._link((x,), vals)
-    idx = op.indices if keepdim else np.squeeze(op.indices, d)
+    idx = op.indices if keepdim or not x._data.ndim else np.squeeze(op.indices, d)
     return getattr(return_types, name)(vals, _wrap(idx.astype(np.int64)))
 
 
@@ -349,26 +406,45 @@ class Amin(Amax):
         return _arr(np.min(x, axis=self.dims, keepdims=self.keepdim))
 
 
+def _nonempty_dims(x: Tensor, dims: tuple[int, ...] | None, name: str) -> None:
+    """torch refuses to reduce an empty dim (or everything of an empty tensor) where there is no identity."""
+    if x._data.size:
+        return
+    if dims is None:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
+            "the 'dim' argument."
+        )
+    for d in dims:
+        if x._data.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def amax(x: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    dims = _dims(x, dim) if dim != () else None
+    """The largest elements over dim (all dims by default); ties share the gradient. See torch.amax."""
+    dims = _reduce_dims(x, dim)
+    _nonempty_dims(x, dims, "amax")
     return Amax.apply(x, dims=dims, keepdim=keepdim)
 
 
 def amin(x: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    dims = _dims(x, dim) if dim != () else None
+    """The smallest elements over dim (all dims by default). See torch.amin."""
+    dims = _reduce_dims(x, dim)
+    _nonempty_dims(x, dims, "amin")
     return Amin.apply(x, dims=dims, keepdim=keepdim)
 
 
 def _arg(fn: Any, x: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
     if dim is None:
         if x._data.size == 0:
-            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
         r = fn(x._data.reshape(-1))
         r = np.asarray(r, dtype=np.int64)
         return _wrap(r.reshape((1,) * x._data.ndim) if keepdim else r)
     d = _wrap_dim(dim, x._data.ndim)
     if x._data.ndim == 0:
         return _wrap(np.zeros((), np.int64))
+    _nonempty_dims(x, (d,), name)
     return _wrap(_arr(fn(x._data, axis=d, keepdims=keepdim)).astype(np.int64))
 
 
@@ -394,6 +470,8 @@ class VectorNorm(Reduction):
         self.ord = ord
 
     def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype == _F16:
+            return self.forward(x.astype(np.float32)).astype(_F16)
         a = np.abs(x)
         p = self.ord
         kw = dict(axis=self.dims, keepdims=self.keepdim)
@@ -443,7 +521,7 @@ def norm(x: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtyp
         p = 2
     elif p == "nuc":
         raise NotImplementedError("nuclear norm arrives with ember.linalg")
-    return VectorNorm.apply(x, dims=_dims(x, dim), keepdim=keepdim, ord=float(p))
+    return VectorNorm.apply(x, dims=_reduce_dims(x, dim), keepdim=keepdim, ord=float(p))
 
 
 def all_any(fn: Any, x: Tensor, dim: Any, keepdim: bool) -> Tensor:
@@ -457,7 +535,7 @@ def histc(x: Tensor, bins: int = 100, min: Any = 0, max: Any = 0, *, out: Tensor
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     if x._data.dtype.kind not in "f":
-        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{x.dtype._storage}'")
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{x.dtype._storage}'")
     a = x._data.reshape(-1)
     lo, hi = float(min), float(max)
     if lo == hi and a.size:
@@ -465,7 +543,7 @@ def histc(x: Tensor, bins: int = 100, min: Any = 0, max: Any = 0, *, out: Tensor
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     if lo > hi:
-        raise RuntimeError(f"torch.histogram(): max must be larger than min")
+        raise RuntimeError("torch.histc: max must be larger than min")
     inside = a[(a >= lo) & (a <= hi)]
     # NOTE: torch bins by (x - lo) * bins / (hi - lo), the last edge falling into the last bin
     idx = ((inside.astype(np.float64) - lo) * bins / (hi - lo)).astype(np.int64)

@@ -1,0 +1,486 @@
+"""STYLE rule 13: every differentiable primitive in ember.ops.REGISTRY, gradchecked in float64 on non-contiguous
+inputs (every other element of a wider buffer); gradgradcheck for a representative subset; and ember's gradcheck
+itself judged against torch's on a deliberately wrong custom Function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+from helpers import torch
+
+import ember
+import ember.nn.functional as F
+from ember.ops import REGISTRY
+from ember.ops import nn as _nn
+
+grad = ember.autograd.grad
+f64 = ember.float64
+
+
+def const(values: Any, dtype: Any = None) -> ember.Tensor:
+    """A constant operand (no gradient)."""
+    return ember.tensor(values, dtype=dtype if dtype is not None else f64)
+
+
+def idx(values: Any) -> ember.Tensor:
+    return ember.tensor(values, dtype=ember.long)
+
+
+def first_grad(fn: Callable, n_out: int = 1) -> Callable:
+    """x -> d(sum(fn(x) * w))/dx with create_graph: the backward's own ops (SliceBackwardBackward0, ScatterAdd, ...)
+    then sit in the graph gradcheck checks, which makes it a double-backward check."""
+
+    def g(*xs: ember.Tensor) -> Any:
+        out = fn(*xs)
+        outs = out if isinstance(out, tuple) else (out,)
+        rng = np.random.default_rng(7)
+        total = sum((o * const(rng.standard_normal(tuple(o.shape)))).sum() for o in outs[:n_out])
+        gs = grad(total, xs, create_graph=True, allow_unused=True)
+        return tuple(gi for gi in gs if gi is not None)
+
+    return g
+
+
+def vjp(fn: Callable, n_in: int) -> Callable:
+    """(*xs, *ws) -> d(sum(fn(xs) * ws))/d(xs, ws) with create_graph: the cotangents ws are inputs too, so the
+    backward's own ops take inputs that require grad and show up as nodes (a double-backward check)."""
+
+    def g(*args: ember.Tensor) -> Any:
+        xs, ws = args[:n_in], args[n_in:]
+        out = fn(*xs)
+        outs = out if isinstance(out, tuple) else (out,)
+        total = sum((o * w).sum() for o, w in zip(outs, ws))
+        return tuple(gi for gi in grad(total, args, create_graph=True, allow_unused=True) if gi is not None)
+
+    return g
+
+
+def inplace(fn: Callable) -> Callable:
+    """Apply an in-place op to a non-leaf copy of the first input."""
+    return lambda x, *rest: fn(x * 1, *rest)
+
+
+@dataclass(frozen=True)
+class Case:
+    op: str  # the REGISTRY class this case covers; it must appear in the graph of fn's output
+    fn: Callable
+    shapes: tuple
+    name: str = ""
+    lo: float = -1.0  # inputs uniform in [lo, hi] ...
+    hi: float = 1.0
+    away: float = 0.0  # ... with |x| >= away (random signs when lo < 0): clear of kinks at 0
+    gradgrad: bool = False
+    raises: bool = False  # torch records a node whose backward raises (NotImplemented): check the same error
+    kw: dict = field(default_factory=dict)  # gradcheck tolerances, eps
+
+    def __str__(self) -> str:
+        return f"{self.op}-{self.name}" if self.name else self.op
+
+
+def strided(shape: tuple, case: Case, seed: int) -> ember.Tensor:
+    """Same shape, every other element of a wider float64 buffer, values as the case wants, requiring grad."""
+    rng = np.random.default_rng(seed)
+    full = tuple(shape) + (2,)
+    a = rng.uniform(case.lo, case.hi, full)
+    if case.away:
+        a = rng.uniform(case.away, max(abs(case.lo), abs(case.hi)), full) * (rng.choice([-1, 1], full) if case.lo < 0
+                                                                              else 1)  # fmt: skip
+    return ember.tensor(a, dtype=f64)[..., 0].requires_grad_()
+
+
+def pos(**kw: Any) -> dict:
+    return dict(lo=0.5, hi=2.0, **kw)
+
+
+C = Case
+# fmt: off
+CASES: list[Case] = [
+    # ---------------------------------------------------------------- linalg
+    C("Dot", lambda a, b: a.dot(b), ((4,), (4,)), gradgrad=True),
+    C("Mv", lambda a, b: a.mv(b), ((3, 4), (4,)), gradgrad=True),
+    C("Mm", lambda a, b: a.mm(b), ((3, 4), (4, 2)), gradgrad=True),
+    C("Mm", lambda a, b: a @ b, ((2, 3, 4), (4, 2)), "matmul_fold"),
+    C("Bmm", lambda a, b: a.bmm(b), ((2, 3, 4), (2, 4, 2)), gradgrad=True),
+    C("Bmm", lambda a, b: a @ b, ((2, 1, 2, 3), (3, 3, 2)), "matmul_broadcast"),
+    C("Mv", lambda a, b: a @ b, ((2, 3, 4), (4,)), "matmul_3d_1d"),
+    # ---------------------------------------------------------------- movement
+    C("View", lambda a: a.view(2, 3), ((3, 2),)),
+    C("UnsafeView", lambda a: a.t().reshape(6), ((3, 2),)),
+    C("Transpose", lambda a: a.transpose(0, 2), ((2, 3, 2),)),
+    C("T", lambda a: a.t(), ((2, 3),)),
+    C("Permute", lambda a: a.permute(2, 0, 1), ((2, 3, 2),)),
+    C("Squeeze", lambda a: a.squeeze(), ((3, 1, 2),)),
+    C("Squeeze1", lambda a: a.squeeze(1), ((3, 1, 2),)),
+    C("Squeeze2", lambda a: a.squeeze((1, 2)), ((3, 1, 1),)),
+    C("Squeeze4", lambda a, b: a @ b, ((3,), (3, 2))),
+    C("Unsqueeze", lambda a: a.unsqueeze(1), ((2, 3),)),
+    C("Expand", lambda a: a.expand(2, 3, 4), ((3, 1),), gradgrad=True),
+    C("Embed", first_grad(lambda a: a[1:, ::2] ** 2), ((3, 4),)),
+    C("Select", lambda a: a[1], ((3, 4),), gradgrad=True),
+    C("Slice", lambda a: a[1:, 1:3], ((3, 4),), gradgrad=True),
+    C("Unbind", lambda a: a.unbind(1), ((2, 3),)),
+    C("Split", lambda a: a.split(2), ((5, 2),)),
+    C("SplitWithSizes", lambda a: a.split([1, 3], 1), ((2, 4),)),
+    C("Index", lambda a: a[idx([0, 2, 0])], ((3, 2),), gradgrad=True),
+    C("Index", lambda a: a[:, idx([1, 1])], ((3, 2),), "second_dim"),
+    C("IndexPutAccumulate", first_grad(lambda a: a[idx([0, 2, 0])] ** 2), ((3, 2),)),
+    C("Alias", lambda a: a[...], ((2, 3),)),
+    C("IndexPut", lambda a, b: (lambda z: (z.__setitem__(idx([0, 2]), b), z)[1])(a * 1), ((3, 2), (2,))),
+    C("IndexFill", first_grad(lambda a, b: (lambda z: (z.__setitem__(idx([0, 2]), b), z * z)[1])(a * 1)),
+      ((3, 2), (2,))),
+    C("CopySlices", lambda a, b: (lambda z: (z[1:].mul_(b), z)[1])(a * 1), ((3, 4), (4,)), gradgrad=True),
+    C("CopySlices", lambda a, b: (lambda z: (z.__setitem__(0, b), z)[1])(a * 1), ((3, 4), (4,)), "setitem"),
+    C("AsStrided", lambda a, b: (lambda z: (lambda v: (v.mul_(b), v)[1])(z[:, 1:]))(a * 1), ((3, 4), (3,))),
+    C("Repeat", lambda a: a.repeat(2, 1, 3), ((2, 3),), gradgrad=True),
+    C("Cat", lambda a, b: ember.cat([a, b, a], 1), ((2, 3), (2, 1)), gradgrad=True),
+    C("Stack", lambda a, b: ember.stack([a, b], 1), ((2, 3), (2, 3))),
+    C("IndexSelect", lambda a: a.index_select(1, idx([2, 0, 2])), ((2, 3),), gradgrad=True),
+    C("MaskedSelect", lambda a: a.masked_select(const([[True, False, True]], ember.bool)), ((2, 3),)),
+    C("Gather", lambda a: a.gather(1, idx([[0, 0, 2], [1, 2, 2]])), ((2, 3),), gradgrad=True),
+    C("ScatterAdd", first_grad(lambda a: a.gather(1, idx([[0, 0], [1, 2]])) ** 2), ((2, 3),)),
+    # ---------------------------------------------------------------- pointwise
+    C("Add", lambda a, b: a + b, ((2, 3), (3,)), gradgrad=True),
+    C("Sub", lambda a, b: a - b, ((2, 3), (2, 1))),
+    C("Mul", lambda a, b: a * b, ((2, 3), (3,)), gradgrad=True),
+    C("Div", lambda a, b: a / b, ((2, 3), (3,)), away=0.5, gradgrad=True),
+    C("FloorDivide", lambda a, b: a // b, ((2, 3), (3,)), away=0.5, raises=True),
+    C("DivTrunc", lambda a, b: a.div(b, rounding_mode="trunc"), ((2, 3), (3,)), away=0.5),
+    C("DivFloor", lambda a, b: a.div(b, rounding_mode="floor"), ((2, 3), (3,)), away=0.5),
+    C("Remainder", lambda a, b: a.remainder(b), ((2, 3), (3,)), lo=0.2, hi=0.9),
+    C("RemainderRScalar", lambda a: 1.5 % a, ((2, 3),), away=0.5, raises=True),
+    C("RemainderScalar", lambda a: a % 0.75, ((2, 3),)),
+    C("Maximum", lambda a, b: ember.maximum(a, b), ((2, 3), (3,)), gradgrad=True),
+    C("Minimum", lambda a, b: ember.minimum(a, b), ((2, 3), (2, 1))),
+    C("PowTensorScalar", lambda a: a**3, ((2, 3),), gradgrad=True),
+    C("PowTensorScalar", lambda a: a**-1.5, ((2, 3),), "negative_exponent", **pos()),
+    C("Pow", lambda a, b: a**b, ((2, 3), (3,)), **pos(), gradgrad=True),
+    C("PowScalarTensor", lambda a: 2.5**a, ((2, 3),), gradgrad=True),
+    C("AddAlpha", lambda a, b: a.add(b, alpha=2.5), ((2, 3), (3,))),
+    C("SubAlpha", lambda a, b: ember.sub(a, b, alpha=-1.5), ((2, 3), (3,))),
+    C("Rsub", lambda a: 2 - a, ((2, 3),)),
+    C("Neg", lambda a: -a, ((2, 3),)),
+    C("Abs", lambda a: a.abs(), ((2, 3),), away=0.1, gradgrad=True),
+    C("Sign", lambda a: a.sign(), ((2, 3),), away=0.1),
+    C("Exp", lambda a: a.exp(), ((2, 3),), gradgrad=True),
+    C("Log", lambda a: a.log(), ((2, 3),), **pos(), gradgrad=True),
+    C("Sqrt", lambda a: a.sqrt(), ((2, 3),), **pos(), gradgrad=True),
+    C("Reciprocal", lambda a: a.reciprocal(), ((2, 3),), away=0.5, gradgrad=True),
+    C("Relu", lambda a: a.relu(), ((2, 3),), away=0.1),
+    C("Sigmoid", lambda a: a.sigmoid(), ((2, 3),), gradgrad=True),
+    C("Tanh", lambda a: a.tanh(), ((2, 3),), gradgrad=True),
+    C("Clamp", lambda a: a.clamp(-0.5, 0.5), ((2, 3),)),
+    C("ClampMin", lambda a: a.clamp_min(0.2), ((2, 3),)),
+    C("ClampMax", lambda a: a.clamp_max(0.2), ((2, 3),)),
+    C("ClampTensor", lambda a, b, c: a.clamp(b - 1, c + 1), ((2, 3), (3,), (2, 1)), lo=-2, hi=2),
+    C("ClampMinTensor", lambda a, b: a.clamp_min(b), ((2, 3), (3,))),
+    C("ClampMaxTensor", lambda a, b: a.clamp_max(b), ((2, 3), (3,))),
+    C("ToCopy", lambda a: a.float() * 2, ((2, 3),), kw=dict(eps=1e-3, atol=1e-3, rtol=1e-3)),
+    C("Clone", lambda a: a.clone(), ((2, 3),)),
+    C("Where", lambda a, b: ember.where(const([True, False, True], ember.bool), a, b), ((2, 3), (3,)),
+      gradgrad=True),
+    C("Fill", inplace(lambda a: a.fill_(2.0) * a), ((2, 3),)),
+    C("Zero", inplace(lambda a: a.zero_() + a), ((2, 3),)),
+    C("FillTensor", lambda a, v: (a * 1).fill_(v.sum()), ((2, 3), (2,))),
+    C("Copy", lambda a, b: (a * 1).copy_(b), ((2, 3), (3,))),
+    C("Erf", lambda a: a.erf(), ((2, 3),), gradgrad=True),
+    C("Xlogy", lambda a, b: a.xlogy(b), ((2, 3), (3,)), **pos()),
+    # ---------------------------------------------------------------- reductions
+    C("Sum", lambda a: a.sum((0, 2), keepdim=True), ((2, 3, 2),), gradgrad=True),
+    C("SumAll", lambda a: a.sum(), ((2, 3),)),
+    C("Mean", lambda a: a.mean(1), ((2, 3),)),
+    C("MeanAll", lambda a: a.mean(), ((2, 3),)),
+    C("Var", lambda a: a.var(1, correction=0), ((2, 3),), gradgrad=True),
+    C("Var", lambda a: a.var(), ((2, 3),), "all"),
+    C("Std", lambda a: a.std(0, keepdim=True), ((3, 2),), gradgrad=True),
+    C("MaxAll", lambda a: a.max(), ((2, 3),)),
+    C("MinAll", lambda a: a.min(), ((2, 3),)),
+    C("MaxDim", lambda a: a.max(1)[0], ((2, 3),), gradgrad=True),
+    C("MinDim", lambda a: a.min(0, keepdim=True)[0], ((2, 3),)),
+    C("Amax", lambda a: a.amax(1), ((2, 3),)),
+    C("Amin", lambda a: a.amin((0, 1)), ((2, 3),)),
+    C("VectorNorm", lambda a: a.norm(dim=1), ((2, 3),), gradgrad=True),
+    C("VectorNorm", lambda a: a.norm(1), ((2, 3),), "p1", away=0.1),
+    C("VectorNorm", lambda a: a.norm(3, dim=0), ((2, 3),), "p3"),
+    C("VectorNorm", lambda a: a.norm(float("inf")), ((2, 3),), "inf"),
+    # ---------------------------------------------------------------- nn
+    C("Addmm", lambda x, w, b: F.linear(x, w, b), ((2, 3), (4, 3), (4,)), gradgrad=True),
+    C("Trilinear", lambda a, b, w, c: F.bilinear(a, b, w, c), ((2, 3), (2, 2), (2, 3, 2), (2,))),
+    C("Softmax", lambda x: F.softmax(x, 1), ((2, 3),), gradgrad=True),
+    C("LogSoftmax", lambda x: F.log_softmax(x, 0), ((2, 3),), gradgrad=True),
+    C("LeakyRelu", lambda x: F.leaky_relu(x, 0.1), ((2, 3),), away=0.1),
+    C("LeakyReluInplace", inplace(lambda x: F.leaky_relu(x, 0.1, inplace=True)), ((2, 3),), away=0.1),
+    C("Hardtanh", lambda x: F.hardtanh(x * 2), ((2, 3),), away=0.1),
+    C("Elu", lambda x: F.elu(x), ((2, 3),), away=0.1),
+    C("Elu", lambda x: F.selu(x), ((2, 3),), "selu", away=0.1),
+    C("EluInplace", inplace(lambda x: F.elu(x, inplace=True)), ((2, 3),), away=0.1),
+    C("Celu", lambda x: F.celu(x, 0.5), ((2, 3),), away=0.1),
+    C("CeluInplace", inplace(lambda x: F.celu(x, 0.5, inplace=True)), ((2, 3),), away=0.1),
+    C("Gelu", lambda x: F.gelu(x), ((2, 3),), gradgrad=True),
+    C("Gelu", lambda x: F.gelu(x, approximate="tanh"), ((2, 3),), "tanh"),
+    C("Silu", lambda x: F.silu(x), ((2, 3),)),
+    C("Mish", lambda x: F.mish(x), ((2, 3),)),
+    C("Hardswish", lambda x: F.hardswish(x * 4), ((2, 3),), away=0.1),
+    C("Hardsigmoid", lambda x: F.hardsigmoid(x * 4), ((2, 3),), away=0.1),
+    C("Softplus", lambda x: F.softplus(x, beta=2), ((2, 3),)),
+    C("LogSigmoid", lambda x: F.logsigmoid(x), ((2, 3),)),
+    C("Threshold", lambda x: F.threshold(x, 0.1, 2.0), ((2, 3),), away=0.2),
+    C("ThresholdInplace", inplace(lambda x: F.threshold(x, 0.1, 2.0, inplace=True)), ((2, 3),), away=0.2),
+    C("Softshrink", lambda x: F.softshrink(x, 0.3), ((2, 3),), away=0.4),
+    C("Hardshrink", lambda x: F.hardshrink(x, 0.3), ((2, 3),), away=0.4),
+    C("PreluKernel", lambda x, w: F.prelu(x, w), ((2, 3, 2), (3,)), away=0.1),
+    C("Glu", lambda x: F.glu(x, 1), ((2, 4),)),
+    C("RreluWithNoise", lambda x: F.rrelu(x), ((2, 3),), away=0.1),
+    C("RreluWithNoiseInplace", inplace(lambda x: F.rrelu(x, inplace=True)), ((2, 3),), away=0.1),
+    C("MseLoss", lambda a, b: F.mse_loss(a, b), ((2, 3), (2, 3)), gradgrad=True),
+    C("SmoothL1Loss", lambda a, b: F.smooth_l1_loss(a * 2, b, beta=0.5), ((2, 3), (2, 3))),
+    C("HuberLoss", lambda a, b: F.huber_loss(a * 2, b, delta=0.5), ((2, 3), (2, 3))),
+    C("SoftMarginLoss", lambda a: F.soft_margin_loss(a, const([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]])), ((2, 3),)),
+    C("BinaryCrossEntropy", lambda a: F.binary_cross_entropy(a.sigmoid(), const([[0.2, 1.0, 0.0]] * 2)), ((2, 3),)),
+    C("BinaryCrossEntropyWithLogits", lambda a, t: F.binary_cross_entropy_with_logits(a, t.sigmoid()),
+      ((2, 3), (2, 3))),
+    C("BinaryCrossEntropyWithLogits", lambda a: F.binary_cross_entropy_with_logits(
+        a, const([[0.2, 1.0, 0.0]] * 2), pos_weight=const([1.0, 2.0, 0.5])), ((2, 3),), "pos_weight"),
+    C("NllLoss", lambda a: F.nll_loss(a, idx([2, 0])), ((2, 3),)),
+    C("NllLoss", lambda a: F.nll_loss(a, idx([2, 0]), weight=const([1.0, 2.0, 0.5]), reduction="sum"), ((2, 3),),
+      "weight"),
+    C("NllLoss2d", lambda a: F.nll_loss(a, idx([[[0, 2], [1, 1]]])), ((1, 3, 2, 2),)),
+    C("CtcLoss", lambda a: F.ctc_loss(a.log_softmax(2), idx([[1, 2]]), [4], [2]), ((4, 1, 3),)),
+    C("MultiMarginLoss", lambda a: F.multi_margin_loss(a, idx([2, 0])), ((2, 3),)),
+    C("MultilabelMarginLoss", lambda a: F.multilabel_margin_loss(a, idx([[2, 0, -1], [1, -1, 0]])), ((2, 3),)),
+    C("NormDim", lambda a, b: F.pairwise_distance(a, b), ((2, 3), (2, 3))),
+    C("AddScalar", lambda a: _nn.add_scalar(a, 1.5), ((2, 3),)),
+    C("MulScalar", lambda a: _nn.mul_scalar(a, 1.5), ((2, 3),)),
+    C("DivScalar", lambda a: _nn.div_scalar(a, 1.5), ((2, 3),)),
+    # ---------------------------------------------------------------- conv, pooling, resampling, normalisation
+    C("Convolution", lambda x, w, b: F.conv2d(x, w, b, padding=1, stride=2), ((1, 2, 4, 4), (3, 2, 2, 2), (3,)),
+      gradgrad=True),
+    C("Convolution", lambda x, w: F.conv1d(x, w, groups=2, dilation=2), ((2, 4, 5), (2, 2, 2)), "grouped"),
+    C("Convolution", lambda x, w: F.conv_transpose2d(x, w, stride=2), ((1, 2, 2, 2), (2, 1, 2, 2)), "transposed"),
+    C("ConvolutionWeight", first_grad(lambda x, w: F.conv1d(x, w)), ((1, 2, 4), (2, 2, 2))),
+    C("MaxPool2DWithIndices", lambda x: F.max_pool2d(x, 2), ((1, 1, 4, 4),)),
+    C("MaxPool3DWithIndices", lambda x: F.max_pool3d(x, 2), ((1, 1, 2, 2, 4),)),
+    C("ScatterFlat", first_grad(lambda x: F.max_pool2d(x, 2) ** 2), ((1, 1, 4, 4),)),
+    C("GatherFlat", vjp(vjp(lambda x: F.max_pool2d(x, 2), 1), 2), ((1, 1, 4, 4), (1, 1, 2, 2), (1, 1, 4, 4))),
+    C("AvgPool2D", lambda x: F.avg_pool2d(x, 2, padding=1), ((1, 1, 3, 3),)),
+    C("AvgPool2DGrad", first_grad(lambda x: F.avg_pool2d(x, 2) ** 2), ((1, 1, 4, 4),)),
+    C("AvgPool3D", lambda x: F.avg_pool3d(x, 2), ((1, 1, 2, 2, 4),)),
+    C("AvgPool3DGrad", first_grad(lambda x: F.avg_pool3d(x, 2) ** 2), ((1, 1, 2, 2, 4),)),
+    C("AdaptiveMaxPool2D", lambda x: F.adaptive_max_pool2d(x, (2, 3)), ((1, 1, 3, 4),)),
+    C("AdaptiveMaxPool3D", lambda x: F.adaptive_max_pool3d(x, 1), ((1, 1, 2, 2, 3),)),
+    C("MaxUnpool2D", lambda x: F.max_unpool2d(x, F.max_pool2d(const(np.arange(16.0).reshape(1, 1, 4, 4) % 7), 2,
+                                                                return_indices=True)[1], 2), ((1, 1, 2, 2),)),
+    C("MaxUnpool3D", lambda x: F.max_unpool3d(x, F.max_pool3d(const(np.arange(16.0).reshape(1, 1, 2, 2, 4) % 5), 2,
+                                                                return_indices=True)[1], 2), ((1, 1, 1, 1, 2),)),
+    C("UpsampleNearest1D", lambda x: F.interpolate(x, scale_factor=2), ((1, 1, 3),)),
+    C("UpsampleNearest2D", lambda x: F.interpolate(x, size=(3, 5)), ((1, 1, 2, 2),)),
+    C("UpsampleNearest3D", lambda x: F.interpolate(x, scale_factor=2), ((1, 1, 1, 2, 2),)),
+    C("UpsampleNearestExact1D", lambda x: F.interpolate(x, size=5, mode="nearest-exact"), ((1, 1, 3),)),
+    C("UpsampleNearestExact2D", lambda x: F.interpolate(x, size=(3, 3), mode="nearest-exact"), ((1, 1, 2, 2),)),
+    C("UpsampleNearestExact3D", lambda x: F.interpolate(x, size=(2, 3, 3), mode="nearest-exact"),
+      ((1, 1, 1, 2, 2),)),
+    C("UpsampleLinear1D", lambda x: F.interpolate(x, size=5, mode="linear"), ((1, 1, 3),)),
+    C("UpsampleBilinear2D", lambda x: F.interpolate(x, size=(3, 4), mode="bilinear", align_corners=True),
+      ((1, 1, 2, 2),), gradgrad=True),
+    C("UpsampleBicubic2D", lambda x: F.interpolate(x, scale_factor=2, mode="bicubic"), ((1, 1, 2, 2),)),
+    C("UpsampleTrilinear3D", lambda x: F.interpolate(x, size=(2, 3, 3), mode="trilinear"), ((1, 1, 1, 2, 2),)),
+    C("ResampleGrad", vjp(vjp(lambda x: F.interpolate(x, size=(3, 4), mode="bilinear"), 1), 2),
+      ((1, 1, 2, 2), (1, 1, 3, 4), (1, 1, 2, 2))),
+    C("AdaptiveAvgPool2D", lambda x: F.adaptive_avg_pool2d(x, (2, 3)), ((1, 1, 3, 4),)),
+    C("AdaptiveAvgPool3D", lambda x: F.adaptive_avg_pool3d(x, (1, 2, 2)), ((1, 1, 2, 3, 3),)),
+    C("ReflectionPad1D", lambda x: F.pad(x, (2, 1), mode="reflect"), ((1, 1, 4),)),
+    C("ReflectionPad2D", lambda x: F.pad(x, (1, 1, 1, 0), mode="reflect"), ((1, 1, 3, 3),)),
+    C("ReflectionPad3D", lambda x: F.pad(x, (1, 1, 1, 0, 1, 0), mode="reflect"), ((1, 1, 2, 2, 2),)),
+    C("ReplicationPad1D", lambda x: F.pad(x, (2, 1), mode="replicate"), ((1, 1, 3),)),
+    C("ReplicationPad2D", lambda x: F.pad(x, (1, 1, 2, 0), mode="replicate"), ((1, 1, 2, 2),)),
+    C("ReplicationPad3D", lambda x: F.pad(x, (1, 0, 1, 0, 1, 1), mode="replicate"), ((1, 1, 1, 2, 2),)),
+    C("ConstantPadNd", lambda x: F.pad(x, (1, 2, -1, 0), value=0.5), ((2, 3, 2),)),
+    C("PixelShuffle", lambda x: F.pixel_shuffle(x, 2), ((1, 4, 1, 2),)),
+    C("PixelUnshuffle", lambda x: F.pixel_unshuffle(x, 2), ((1, 1, 2, 4),)),
+    C("ChannelShuffle", lambda x: F.channel_shuffle(x, 2), ((1, 4, 1, 2),)),
+    C("Im2Col", lambda x: F.unfold(x, 2, padding=1), ((1, 1, 2, 3),)),
+    C("Col2Im", lambda x: F.fold(x, (3, 3), 2), ((1, 4, 4),)),
+    C("NativeBatchNorm", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), ((3, 2, 2), (2,), (2,)),
+      gradgrad=True),
+    C("NativeLayerNorm", lambda x, w, b: F.layer_norm(x, (3,), w, b), ((2, 3), (3,), (3,)), gradgrad=True),
+    C("NativeGroupNorm", lambda x, w, b: F.group_norm(x, 2, w, b), ((2, 4, 2), (4,), (4,))),
+    C("Embedding", lambda w: F.embedding(idx([[0, 2], [2, 1]]), w), ((3, 2),)),
+    C("EmbeddingDenseBackward", first_grad(lambda w: F.embedding(idx([0, 2, 2]), w) ** 2), ((3, 2),)),
+    C("EmbeddingRows", vjp(vjp(lambda w: F.embedding(idx([0, 2, 2]), w), 1), 2), ((3, 2), (3, 2), (3, 2))),
+    C("EmbeddingBag", lambda w: F.embedding_bag(idx([0, 2, 1, 2]), w, idx([0, 1])), ((3, 2),)),
+    C("EmbeddingBag", lambda w: F.embedding_bag(idx([0, 2, 1, 2]), w, idx([0, 3]), mode="sum"), ((3, 2),), "sum"),
+    C("EmbeddingBag", lambda w: F.embedding_bag(idx([0, 2, 1]), w, idx([0, 1]), mode="max"), ((3, 2),), "max"),
+    C("GridSampler2D", lambda x, g: F.grid_sample(x, g, align_corners=False), ((1, 1, 3, 3), (1, 2, 2, 2)),
+      lo=-0.9, hi=0.9),
+    C("AffineGridGenerator", lambda t: F.affine_grid(t, (1, 1, 2, 3), align_corners=False), ((1, 2, 3),)),
+]
+# fmt: on
+
+
+def _node_types(out: Any) -> set[str]:
+    seen: set[int] = set()
+    names: set[str] = set()
+    stack = [o.grad_fn for o in (out if isinstance(out, tuple) else (out,)) if isinstance(o, ember.Tensor)]
+    while stack:
+        fn = stack.pop()
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        names.add(getattr(type(fn), "op_name", type(fn).__name__))
+        stack.extend(n for n, _ in fn.next_functions)
+    return names
+
+
+def _inputs(case: Case) -> list[ember.Tensor]:
+    return [strided(s, case, seed) for seed, s in enumerate(case.shapes)]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.raises], ids=str)
+def test_gradcheck(case):
+    xs = _inputs(case)
+    assert all(not x.is_contiguous() for x in xs if x.numel() > 1)
+    out = case.fn(*xs)
+    assert case.op in _node_types(out), f"{case.op} not in the graph: {_node_types(out)}"
+    assert ember.autograd.gradcheck(case.fn, xs, **case.kw)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.gradgrad], ids=str)
+def test_gradgradcheck(case):
+    assert ember.autograd.gradgradcheck(case.fn, _inputs(case), **case.kw)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.raises], ids=str)
+def test_backward_not_implemented(case):
+    """torch records these ops with a node whose backward raises; ember does the same, with the same message."""
+    errs = []
+    for lib in (torch, ember):
+        xs = [lib.tensor(strided(s, case, i).detach().numpy().copy(), requires_grad=True)
+              for i, s in enumerate(case.shapes)]  # fmt: skip
+        fn = case.fn if lib is ember else _torch_version(case)
+        out = fn(*xs)
+        errs.append(out.grad_fn.name())
+        with pytest.raises(RuntimeError) as e:
+            out.sum().backward()
+        errs.append(str(e.value))
+    assert errs[2:] == errs[:2]
+    assert case.op in _node_types(case.fn(*_inputs(case)))
+
+
+def _torch_version(case: Case) -> Callable:
+    return {"FloorDivide": lambda a, b: a // b, "RemainderRScalar": lambda a: 1.5 % a}[case.op]
+
+
+def _covered() -> set[str]:
+    """The ops the cases test: each case's op, and a base class whose subclass differs only in its node's name
+    (Resample is run only as UpsampleBilinear2D and the other torch names it is recorded under)."""
+    tested = [REGISTRY[c.op] for c in CASES if c.op in REGISTRY]
+    covered = {c.op for c in CASES}
+    for name, cls in REGISTRY.items():
+        if any(issubclass(t, cls) and t.forward is cls.forward and t.backward is cls.backward for t in tested):
+            covered.add(name)
+    return covered
+
+
+def test_every_primitive_is_tested():
+    differentiable = {name for name, cls in REGISTRY.items() if cls.differentiable}
+    covered = _covered()
+    assert differentiable <= covered, f"differentiable ops without a gradcheck case: {sorted(differentiable - covered)}"
+    unknown = {c.op for c in CASES} - set(REGISTRY)
+    assert not unknown, f"cases for unknown ops: {sorted(unknown)}"
+
+
+# ---------------------------------------------------------------------------------------------- gradcheck itself
+def _wrong_function(lib: Any) -> Any:
+    class Square(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x * 2.02  # deliberately wrong by 1%
+
+    return Square
+
+
+def _right_function(lib: Any) -> Any:
+    class Square(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x * 2
+
+    return Square
+
+
+def _x(lib: Any) -> Any:
+    return lib.tensor(np.random.default_rng(0).uniform(0.5, 2, (3, 2)), dtype=lib.float64)[:, 0].requires_grad_()
+
+
+@pytest.mark.parametrize("make", [_wrong_function, _right_function], ids=["wrong", "right"])
+def test_gradcheck_verdict_matches_torch(make):
+    verdicts = []
+    for lib in (torch, ember):
+        f = make(lib).apply
+        quiet = lib.autograd.gradcheck(f, (_x(lib),), raise_exception=False)
+        try:
+            loud = lib.autograd.gradcheck(f, (_x(lib),))
+        except RuntimeError as e:  # torch's GradcheckError is a RuntimeError
+            loud = type(e).__name__
+        gg = lib.autograd.gradgradcheck(lambda x: x * x * x, (_x(lib),), raise_exception=False)
+        verdicts.append((quiet, loud, gg))
+    assert verdicts[1] == verdicts[0]
+
+
+def test_gradgradcheck_catches_wrong_double_backward():
+    """A first derivative whose own backward is wrong passes gradcheck but fails gradgradcheck, in both."""
+
+    def make(lib):
+        class Cube(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x**3
+
+            @staticmethod
+            def backward(ctx, g):
+                (x,) = ctx.saved_tensors
+                return g * 3 * (x.detach() ** 2)  # detached: the second derivative is missing
+
+        return Cube
+
+    verdicts = []
+    for lib in (torch, ember):
+        f = make(lib).apply
+        verdicts.append((lib.autograd.gradcheck(f, (_x(lib),), raise_exception=False),
+                         lib.autograd.gradgradcheck(f, (_x(lib),), raise_exception=False)))  # fmt: skip
+    assert verdicts[1] == verdicts[0]
+
+
+def test_registry_check_can_fail():
+    """A new differentiable op without a case makes test_every_primitive_is_tested fail."""
+
+    class BrandNewOp(ember.ops.Op):
+        __module__ = "ember.ops.pointwise"
+
+        def forward(self, x):
+            return x
+
+        def backward(self, grad, out):
+            return grad
+
+    try:
+        assert "BrandNewOp" in REGISTRY
+        with pytest.raises(AssertionError, match="BrandNewOp"):
+            test_every_primitive_is_tested()
+    finally:
+        REGISTRY.pop("BrandNewOp", None)
