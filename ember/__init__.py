@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import warnings as _warnings
 from typing import Any as _Any
+
+# torch computes 1/0, log(-1) ... silently; NumPy warns. Silence those warnings for ember's own code only.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember(\.|$)")
 
 from . import _dtype
 from ._dtype import (  # noqa: F401

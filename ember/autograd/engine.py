@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import sys
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap
@@ -37,9 +39,13 @@ def _accumulate(node: AccumulateGrad, g: Tensor, create_graph: bool, stolen: set
         else:
             # NOTE: keep the engine's buffer when nobody else holds it; copy views and buffers given out before
             arr = g._data
-            if arr.base is not None or id(arr) in stolen or not arr.flags.writeable:
+            if arr.base is not None and g._base is not None:
+                g._base = None  # an engine-made gradient: its view chain holds nothing anyone needs
+            if id(arr) in stolen or not arr.flags.writeable or (arr.base is not None and not _sole_view(arr)):
                 arr = arr.copy()
             stolen.add(id(arr))
+            if arr.base is not None:
+                stolen.add(id(arr.base))
             var.grad = _wrap(arr)
     elif create_graph or MODE.enabled:
         var.grad = var.grad + g
@@ -50,6 +56,23 @@ def _accumulate(node: AccumulateGrad, g: Tensor, create_graph: bool, stolen: set
     if var._post_accumulate_hooks:
         for h in list(var._post_accumulate_hooks.values()):
             h(var)
+
+
+def _sole_view(arr: np.ndarray) -> bool:
+    """A C-ordered view spanning all of a buffer that nothing else references (as Linear's weight gradient after
+    TBackward0): keeping it is as safe as keeping the buffer, and saves a copy per step. Like torch's use_count."""
+    base = arr.base
+    return (
+        type(base) is np.ndarray
+        and arr.flags.c_contiguous
+        and base.base is None
+        and arr.size == base.size
+        and id(base) not in _never
+        and sys.getrefcount(base) <= 3  # the view's .base, the local name `base` and getrefcount's argument
+    )
+
+
+_never: set[int] = set()
 
 
 def _add_to(buffers: dict, node: Any, idx: int, g: Tensor) -> None:

