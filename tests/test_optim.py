@@ -372,15 +372,17 @@ def test_zero_grad() -> None:
 
 
 def test_no_grad_params_are_skipped_and_step_is_not_recorded() -> None:
-    p = ember.ones(3, requires_grad=True)
-    opt = ember.optim.SGD([p], lr=0.1, momentum=0.9)
-    opt.step()  # no grad: nothing happens, no state
-    assert p.tolist() == [1.0, 1.0, 1.0] and len(opt.state) == 0
-    p.grad = ember.ones(3)
-    v = p._version[0]
-    opt.step()
-    assert p.grad_fn is None and p.requires_grad and p.is_leaf
-    assert p._version[0] > v, "an in-place update bumps the version counter"
+    def run(lib: Any) -> Any:
+        p = lib.ones(3, requires_grad=True)
+        opt = lib.optim.SGD([p], lr=0.1, momentum=0.9)
+        opt.step()  # no grad: nothing happens, no state
+        before = (p.tolist(), len(opt.state))
+        p.grad = lib.ones(3)
+        opt.step()
+        version = p._version if lib is torch else p._version[0]  # ember keeps the counter in a shared list
+        return before, p.tolist(), p.grad_fn is None, p.requires_grad, p.is_leaf, version > 0
+
+    assert run(ember) == run(torch)
 
 
 def make_closure(lib: Any, opt: Any, loss_fn: Any, seen: list[bool] | None = None) -> Any:
@@ -426,11 +428,6 @@ def test_repr(name: str) -> None:
         return repr(getattr(lib.optim, name)([{"params": [a]}, {"params": [b], "lr": 0.5}]))
 
     assert fn(ember) == fn(torch)
-
-
-def test_repr_sgd_text() -> None:
-    p = ember.zeros(1, requires_grad=True)
-    assert repr(ember.optim.SGD([p], lr=0.1)).startswith("SGD (\nParameter Group 0\n    dampening: 0\n")
 
 
 def test_defaults_and_group_keys() -> None:
@@ -492,11 +489,6 @@ INVALID = [
 def test_invalid_hyperparameters(case: tuple[str, dict[str, Any]]) -> None:
     name, kw = case
     check_error(lambda lib: getattr(lib.optim, name)([lib.zeros(2, requires_grad=True)], **kw), "same")
-
-
-def test_invalid_lr_text() -> None:
-    with pytest.raises(ValueError, match="^Invalid learning rate: -1$"):
-        ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=-1)
 
 
 PARAM_ERRORS = [
