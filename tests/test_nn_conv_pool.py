@@ -504,3 +504,54 @@ def test_conv_transpose_output_size_argument():
         ty, ey = t_mod(torch.tensor(xs), output_size=size), e_mod(ember.tensor(xs), output_size=size)
         np.testing.assert_allclose(ey.detach().numpy(), ty.detach().numpy(), atol=1e-5)
     check_error(lambda m: (t_mod if m is torch else e_mod)(m.tensor(xs), output_size=(12, 12)))
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda m: m.nn.LazyConv1d(4, 3, padding=1), (2, 3, 7)),
+    (lambda m: m.nn.LazyConv2d(4, 3, stride=2, bias=False), (2, 3, 7, 6)),
+    (lambda m: m.nn.LazyConv2d(6, 3, groups=3), (3, 7, 6)),
+    (lambda m: m.nn.LazyConv3d(2, 2), (1, 3, 3, 4, 3)),
+    (lambda m: m.nn.LazyConvTranspose1d(4, 3, stride=2), (2, 3, 5)),
+    (lambda m: m.nn.LazyConvTranspose2d(4, 2, stride=2, output_padding=1), (2, 3, 4, 5)),
+    (lambda m: m.nn.LazyConvTranspose3d(2, 2), (1, 3, 2, 3, 2)),
+])  # fmt: skip
+def test_lazy_conv(make, shape):
+    """A lazy convolution takes in_channels from its first input, then is the plain module, as torch's."""
+    t_mod, e_mod = make(torch), make(ember)
+    assert repr(e_mod) == repr(t_mod)
+    xs = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    t_mod(torch.tensor(xs))
+    e_mod(ember.tensor(xs))
+    assert type(e_mod).__name__ == type(t_mod).__name__ and repr(e_mod) == repr(t_mod)
+    assert [(n, tuple(p.shape)) for n, p in e_mod.named_parameters()] == \
+        [(n, tuple(p.shape)) for n, p in t_mod.named_parameters()]  # fmt: skip
+    copy_params(e_mod, t_mod)
+    np.testing.assert_allclose(e_mod(ember.tensor(xs)).detach().numpy(), t_mod(torch.tensor(xs)).detach().numpy(),
+                               atol=1e-5)  # fmt: skip
+
+
+@pytest.mark.parametrize("dims,xs,ws,kw", CONV_CASES[1:7] + CONV_CASES[8:])
+def test_conv_one_product_per_kernel_offset(dims, xs, ws, kw, monkeypatch):
+    """Large inputs take the path that never builds all the columns: force it on small ones."""
+    import ember.ops.conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "_COLS_LIMIT", 0)
+    name = f"conv{dims}d"
+    check(lambda x, w, b: getattr(F(x), name)(x, w, b, **kw), [xs, ws, (ws[0],)], atol=1e-5)
+
+
+@pytest.mark.parametrize("dims,xs,ws,kw", CONVT_CASES)
+def test_conv_transpose_one_product_per_kernel_offset(dims, xs, ws, kw, monkeypatch):
+    import ember.ops.conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "_COLS_LIMIT", 0)
+    name = f"conv_transpose{dims}d"
+    check(lambda x, w: getattr(F(x), name)(x, w, **kw), [xs, ws], atol=1e-5)
+
+
+def test_conv_large_input():
+    """A conv big enough for the per-offset path without forcing it, against torch."""
+    import ember.ops.conv as conv_ops
+
+    assert 4 * 16 * 9 * 64 * 64 > conv_ops._COLS_LIMIT
+    check(lambda x, w: F(x).conv2d(x, w, padding=1), [(4, 16, 64, 64), (8, 16, 3, 3)], atol=1e-4, grad_atol=1e-3)

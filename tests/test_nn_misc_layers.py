@@ -512,3 +512,23 @@ def test_fold_unfold_modules():
     check(lambda x: (t_u if isinstance(x, torch.Tensor) else e_u)(x), [(2, 3, 6, 7)])
     t_f, e_f = torch.nn.Fold((6, 7), (2, 3), padding=1, stride=2), ember.nn.Fold((6, 7), (2, 3), padding=1, stride=2)
     check(lambda x: (t_f if isinstance(x, torch.Tensor) else e_f)(x), [(2, 18, 16)])
+
+
+@pytest.mark.parametrize("mode,padding_mode", [("bilinear", "zeros"), ("bilinear", "border"),
+                                               ("bilinear", "reflection"), ("nearest", "zeros")])  # fmt: skip
+def test_grid_sample_double_backward(mode, padding_mode):
+    rng = np.random.default_rng(4)
+    xs, gs = rng.standard_normal((2, 2, 4, 5)), rng.uniform(-1.2, 1.2, (2, 3, 2, 2))
+    res = {}
+    for lib in (torch, ember):
+        x, g = lib.tensor(xs, requires_grad=True), lib.tensor(gs, requires_grad=True)
+        y = lib.nn.functional.grid_sample(x, g, mode=mode, padding_mode=padding_mode, align_corners=False)
+        up = lib.tensor(np.sin(np.arange(y.numel())).reshape(tuple(y.shape)))
+        gx, gg = lib.autograd.grad((y * up).sum(), (x, g), create_graph=True)
+        ((gx * gx).sum() + (gg * gg).sum() + (gx.sum(1, keepdim=True) * x).sum()).backward()
+        res[lib.__name__] = [None if t is None else t.detach().numpy().copy() for t in (gx, gg, x.grad, g.grad)]
+    for e, t in zip(res["ember"], res["torch"]):
+        if t is None or e is None:  # nearest: the grid gets no gradient, or an explicit zero
+            assert all(v is None or not v.any() for v in (t, e))
+        else:
+            np.testing.assert_allclose(e, t, rtol=1e-8, atol=1e-10)

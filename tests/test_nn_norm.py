@@ -357,3 +357,24 @@ def test_no_warnings_from_plain_use():
         warnings.simplefilter("error")
         ember.nn.BatchNorm2d(3)(ember.randn(2, 3, 4, 4)).sum().backward()
         ember.nn.LayerNorm(4)(ember.randn(2, 4)).sum().backward()
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda m: m.nn.LazyBatchNorm1d(), (4, 3)),
+    (lambda m: m.nn.LazyBatchNorm2d(momentum=None, bias=False), (4, 3, 2, 2)),
+    (lambda m: m.nn.LazyBatchNorm3d(affine=False), (2, 3, 2, 2, 2)),
+    (lambda m: m.nn.LazyInstanceNorm1d(), (2, 3, 5)),
+    (lambda m: m.nn.LazyInstanceNorm2d(affine=False, track_running_stats=False), (2, 3, 4, 4)),
+    (lambda m: m.nn.LazyInstanceNorm3d(eps=1e-3), (2, 3, 2, 2, 2)),
+])  # fmt: skip
+def test_lazy_norm(make, shape):
+    """A lazy norm takes num_features from its first input, then is the plain module, as torch's."""
+    t_mod, e_mod = make(torch), make(ember)
+    assert repr(e_mod) == repr(t_mod)
+    xs = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    ty, ey = t_mod(torch.tensor(xs)), e_mod(ember.tensor(xs))
+    assert type(e_mod).__name__ == type(t_mod).__name__ and repr(e_mod) == repr(t_mod)
+    np.testing.assert_allclose(ey.detach().numpy(), ty.detach().numpy(), atol=1e-5)
+    assert list(e_mod.state_dict()) == list(t_mod.state_dict())
+    for k, v in t_mod.state_dict().items():
+        np.testing.assert_allclose(e_mod.state_dict()[k].numpy(), v.numpy(), atol=1e-6, err_msg=k)

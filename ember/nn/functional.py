@@ -1151,7 +1151,7 @@ def _conv_nd(input: Tensor, weight: Tensor, bias: Tensor | None, stride: _Any, p
             f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
             f"({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input size"
         )
-    keep = _MODE.enabled and weight._requires_grad and x._data.size * _math.prod(k) < (1 << 25)
+    keep = _MODE.enabled and weight._requires_grad  # the columns, for the weight gradient (when small enough)
     y = _C.Convolution.apply(x, weight, _C.NONE if bias is None else bias, stride=s, pads=pads, dilation=d,
                              transposed=False, groups=groups, keep_cols=keep)  # fmt: skip
     return y.squeeze(0) if unbatched else y
@@ -1248,6 +1248,12 @@ def _pool_checks(x: Tensor, k: tuple, s: tuple, p: tuple, d: tuple, ceil_mode: b
             raise RuntimeError(
                 f"pad should be at most half of effective kernel size, but got pad={p[i]}, kernel_size={k[i]} and "
                 f"dilation={d[i]}"
+            )
+    if nsp == 3 and not max_pool:
+        t_, h_, w_ = x.shape[-3:]
+        if t_ < k[0] or h_ < k[1] or w_ < k[2]:
+            raise RuntimeError(
+                f"input image (T: {t_} H: {h_} W: {w_}) smaller than kernel size (kT: {k[0]} kH: {k[1]} kW: {k[2]})"
             )
     if max_pool:
         if nsp == 2 and (k[0] // 2 < p[0] or k[1] // 2 < p[1]):
@@ -2076,7 +2082,7 @@ def interpolate(input: Tensor, size: _Any = None, scale_factor: _Any = None, mod
     ft = _np.float64 if input._data.dtype == _np.float64 else _np.float32
     if mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
-        maps = [_C.nearest_map(sizes[i], output_size[i], sc[i], exact) for i in range(dim)]
+        maps = [_C.nearest_map(sizes[i], output_size[i], sc[i], exact, dim == 2 and not exact) for i in range(dim)]
         kind = f"UpsampleNearest{'Exact' if exact else ''}{dim}D"
     elif mode == "bicubic":
         maps = [_C.cubic_map(sizes[i], output_size[i], align_corners, sc[i], ft) for i in range(dim)]

@@ -3,8 +3,9 @@ fold/unfold, pixel and channel shuffles, grid sampling.
 
 The ops that are linear in their input come in adjoint pairs (`_Adjoint`): each one's backward is the other's
 forward with the same configuration, so gradients of any order stay in the graph. The kernels are vectorised:
-convolution is im2col (a strided view, one copy) and one matrix product; its transpose (col2im) and the pooling
-ops loop over the kernel's offsets only (at most prod(kernel_size) iterations, each a whole-array NumPy op).
+convolution is im2col (a strided view, one copy) and a matrix product batched over samples, or, for large
+inputs, one such product per kernel offset; its transpose (col2im) and the pooling ops loop over the kernel's
+offsets only (at most prod(kernel_size) iterations, each a whole-array NumPy op).
 """
 
 from __future__ import annotations
@@ -105,51 +106,64 @@ def _im2col(xp: np.ndarray, k: Ints, s: Ints, d: Ints, out: Ints) -> np.ndarray:
     return np.ascontiguousarray(v).reshape(n, c * _prod(k), _prod(out))
 
 
-def _col2im(cols: np.ndarray, c: int, k: Ints, s: Ints, d: Ints, inp: Ints, full: Ints) -> np.ndarray:
-    """The adjoint of _im2col: sum columns (N, C*prod(k), prod(inp)) back into an image (N, C, *full)."""
-    n = cols.shape[0]
-    nsp = len(k)
-    blocks = cols.reshape((n, c) + tuple(k) + tuple(inp))
-    img = np.zeros((n, c) + tuple(full), cols.dtype)
-    for off in _offsets(k):
-        idx = (slice(None), slice(None)) + tuple(
-            slice(off[i] * d[i], off[i] * d[i] + (inp[i] - 1) * s[i] + 1, s[i]) for i in range(nsp)
-        )
-        img[idx] += blocks[(slice(None), slice(None)) + off]
-    return img
+# col2im (the transpose of im2col) is done in the flattened image, where a kernel offset is a shift. With stride s
+# the image splits into s**nsp phases (positions with the same remainder mod s): offset i lands in phase i*d % s,
+# shifted by i*d // s on that phase's grid, so every offset is one add of one contiguous block.
+class _Col2ImPlan:
+    """Geometry of col2im from `inp` column positions into an image of `full` size."""
 
+    def __init__(self, k: Ints, s: Ints, d: Ints, inp: Ints, full: Ints) -> None:
+        nsp = len(k)
+        self.k, self.s, self.inp, self.full = k, s, inp, full
+        self.grid = tuple(-(-full[i] // s[i]) for i in range(nsp))  # a phase's size (the largest one)
+        row = [_prod(self.grid[i + 1 :]) for i in range(nsp)]
+        phases: dict[Ints, list[tuple[int, int]]] = {}
+        for j, off in enumerate(_offsets(k)):
+            phase = tuple(off[i] * d[i] % s[i] for i in range(nsp))
+            shift = sum(off[i] * d[i] // s[i] * row[i] for i in range(nsp))
+            phases.setdefault(phase, []).append((j, shift))
+        self.phases = phases
+        tail = sum(((k[i] - 1) * d[i] // s[i]) * row[i] for i in range(1, nsp))
+        self.length = _prod(self.grid) + tail  # every (sample, channel) row: a phase image and room for shifts
+        self.max_shift = max(sh for offs in phases.values() for _, sh in offs)
 
-def _flat_geometry(k: Ints, d: Ints, full: Ints) -> tuple[list[int], int]:
-    """For stride-1 col2im in the flattened image: the shift of each kernel offset, and the length S every
-    (sample, channel) row gets (the image plus room for the largest shift of a row's last element)."""
-    nsp = len(k)
-    row = [_prod(full[i + 1 :]) for i in range(nsp)]
-    shifts = [sum(off[i] * d[i] * row[i] for i in range(nsp)) for off in _offsets(k)]
-    tail = sum((k[i] - 1) * d[i] * row[i] for i in range(1, nsp))
-    return shifts, _prod(full) + tail
+    def embed(self, x: np.ndarray) -> np.ndarray:
+        """x (N, C, *inp) as (N, C, length) zeros holding each row of x at the phase grid's width."""
+        n, c = x.shape[:2]
+        inp, grid = self.inp, self.grid
+        e = np.zeros((n, c, self.length), x.dtype)
+        rows = e[:, :, : inp[0] * _prod(grid[1:])].reshape((n, c, inp[0]) + tuple(grid[1:]))
+        rows[(Ellipsis,) + tuple(slice(0, v) for v in inp[1:])] = x.reshape((n, c) + tuple(inp))
+        return e
 
+    def __call__(self, cols: np.ndarray, c: int) -> np.ndarray:
+        """Sum embedded columns (N, C*K, length) into the image (N, C, *full)."""
+        n = cols.shape[0]
+        blocks = cols.reshape(n, c, _prod(self.k), self.length)
+        return self.accumulate(lambda j, out: blocks[:, :, j], n, c, 1, cols.dtype, buffered=False)
 
-def _embed_flat(x: np.ndarray, full: Ints, length: int) -> np.ndarray:
-    """x (N, C, *inp) as (N, C, length) zeros holding each row at the full image's width (see _col2im_flat)."""
-    n, c = x.shape[:2]
-    inp = x.shape[2:]
-    e = np.zeros((n, c, length), x.dtype)
-    rows = e[:, :, : inp[0] * _prod(full[1:])].reshape((n, c, inp[0]) + tuple(full[1:]))
-    rows[(Ellipsis,) + tuple(slice(0, v) for v in inp[1:])] = x
-    return e
-
-
-def _col2im_flat(cols: np.ndarray, c: int, k: Ints, d: Ints, full: Ints) -> np.ndarray:
-    """_col2im for stride 1, from columns (N, C*K, S) laid out by _embed_flat: in the flattened image a kernel
-    offset is a shift, so each one is a single add of one contiguous block."""
-    n = cols.shape[0]
-    shifts, length = _flat_geometry(k, d, full)
-    size = n * c * length
-    img = np.zeros(size + max(shifts), cols.dtype)
-    blocks = cols.reshape(n, c, len(shifts), length)
-    for j, o in enumerate(shifts):
-        img[o : o + size].reshape(n, c, length)[...] += blocks[:, :, j]
-    return img[:size].reshape(n, c, length)[:, :, : _prod(full)].reshape((n, c) + tuple(full))
+    def accumulate(self, block: Any, n: int, c: int, g: int, dtype: Any, buffered: bool = True) -> np.ndarray:
+        """The image (N, C, *full) from the column block of each kernel offset j, given by block(j, out): with
+        `buffered`, block writes it into `out`, an (N, g, C/g, length) buffer used for every offset in turn."""
+        length = self.length
+        size = n * c * length
+        out = np.empty((n, g, c // g, length), dtype) if buffered else None
+        parts = {}
+        for phase, offs in self.phases.items():
+            acc = np.zeros(size + self.max_shift, dtype)
+            for j, shift in offs:
+                blk = block(j, out).reshape(n, c, length)
+                dst = acc[shift : shift + size].reshape(n, c, length)
+                np.add(dst, blk, out=dst)
+            parts[phase] = acc[:size].reshape(n, c, length)[:, :, : _prod(self.grid)].reshape((n, c) + self.grid)
+        if all(v == 1 for v in self.s):
+            return parts[(0,) * len(self.k)]
+        img = np.zeros((n, c) + tuple(self.full), dtype)
+        for phase, part in parts.items():
+            where = tuple(slice(phase[i], None, self.s[i]) for i in range(len(phase)))
+            target = img[(slice(None), slice(None)) + where]
+            target[...] = part[(slice(None), slice(None)) + tuple(slice(0, v) for v in target.shape[2:])]
+        return img
 
 
 def conv_out_size(size: Ints, k: Ints, s: Ints, d: Ints, pads: Pads) -> Ints:
@@ -157,17 +171,34 @@ def conv_out_size(size: Ints, k: Ints, s: Ints, d: Ints, pads: Pads) -> Ints:
 
 
 # NOTE: the products below are batched over samples: each one is small enough for BLAS to run it on one thread,
-# which keeps a busy machine from stalling a multi-threaded product on its slowest thread.
+# which keeps a busy machine from stalling a multi-threaded product on its slowest thread. Columns (prod(k) times
+# the image) are built whole only while they are small; past _COLS_LIMIT elements each kernel offset gets its own
+# product instead, so that memory stays at the size of the image.
+_COLS_LIMIT = 1 << 21
+
+
 def _conv(x: np.ndarray, w: np.ndarray, s: Ints, pads: Pads, d: Ints, g: int,
-          b: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Convolution (cross-correlation) of x (N, C, *S) with w (O, C/g, *k), plus bias: (y, the columns)."""
-    n, o, k = x.shape[0], w.shape[0], w.shape[2:]
+          b: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:  # fmt: skip
+    """Convolution (cross-correlation) of x (N, C, *S) with w (O, C/g, *k), plus bias: (y, the columns or None)."""
+    n, c, o, k = x.shape[0], x.shape[1], w.shape[0], w.shape[2:]
     out = conv_out_size(x.shape[2:], k, s, d, pads)
-    cols = _im2col(_pad_const(x, pads), k, s, d, out)
-    if g == 1:
-        y = np.matmul(w.reshape(o, -1), cols)
+    xp = _pad_const(x, pads)
+    cols = None
+    if n * c * _prod(k) * _prod(out) <= _COLS_LIMIT:
+        cols = _im2col(xp, k, s, d, out)
+        if g == 1:
+            y = np.matmul(w.reshape(o, -1), cols)
+        else:
+            y = np.matmul(w.reshape(g, o // g, -1), cols.reshape(n, g, -1, cols.shape[2])).reshape(n, o, -1)
     else:
-        y = np.matmul(w.reshape(g, o // g, -1), cols.reshape(n, g, -1, cols.shape[2])).reshape(n, o, -1)
+        v = _windows(xp, k, s, d, out)
+        wk = np.ascontiguousarray(w.reshape(g, o // g, c // g, -1).transpose(3, 0, 1, 2))  # (K, g, O/g, C/g)
+        y = np.zeros((n, g, o // g, _prod(out)), np.result_type(x.dtype, w.dtype))
+        tmp = np.empty_like(y)
+        for j, off in enumerate(_offsets(k)):
+            xs = np.ascontiguousarray(v[(slice(None), slice(None)) + off]).reshape(n, g, c // g, -1)
+            y += np.matmul(wk[j], xs, out=tmp)
+        y = y.reshape(n, o, -1)
     if b is not None and b.size:
         y += b.reshape(1, o, 1)
     return y.reshape((n, o) + out), cols
@@ -180,26 +211,46 @@ def _conv_t(x: np.ndarray, w: np.ndarray, s: Ints, pads: Pads, d: Ints, g: int, 
     nsp = len(k)
     o = w.shape[1] * g
     full = tuple(max((inp[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1, pads[i][0] + out_size[i]) for i in range(nsp))
-    flat = all(v == 1 for v in s)
-    xm = _embed_flat(x, full, _flat_geometry(k, d, full)[1]) if flat else np.ascontiguousarray(x).reshape(n, cin, -1)
-    if g == 1:
-        cols = np.matmul(w.reshape(cin, -1).T, xm)
+    plan = _Col2ImPlan(k, s, d, inp, full)
+    xm = plan.embed(x)  # the products then give columns already laid out for the shifts
+    if n * o * _prod(k) * plan.length <= _COLS_LIMIT:
+        if g == 1:
+            cols = np.matmul(w.reshape(cin, -1).T, xm)
+        else:
+            wm = w.reshape(g, cin // g, -1).transpose(0, 2, 1)
+            cols = np.matmul(wm, xm.reshape(n, g, cin // g, -1)).reshape(n, o * _prod(k), -1)
+        img = plan(cols, o)
     else:
-        wm = w.reshape(g, cin // g, -1).transpose(0, 2, 1)
-        cols = np.matmul(wm, xm.reshape(n, g, cin // g, -1)).reshape(n, o * _prod(k), -1)
-    img = _col2im_flat(cols, o, k, d, full) if flat else _col2im(cols, o, k, s, d, inp, full)
+        wk = np.ascontiguousarray(w.reshape(g, cin // g, o // g, -1).transpose(3, 0, 2, 1))  # (K, g, O/g, Cin/g)
+        xg = xm.reshape(n, g, cin // g, -1)
+        img = plan.accumulate(lambda j, out: np.matmul(wk[j], xg, out=out), n, o, g, np.result_type(x, w))
     crop = (slice(None), slice(None)) + tuple(slice(pads[i][0], pads[i][0] + out_size[i]) for i in range(nsp))
     return np.ascontiguousarray(img[crop])
 
 
-def _conv_wgrad(cols: np.ndarray, gy: np.ndarray, g: int, wshape: Ints) -> np.ndarray:
-    """The weight gradient from the input's columns (N, C*K, L) and the output gradient (N, O, *out)."""
+def _conv_wgrad(cols: np.ndarray | None, gy: np.ndarray, g: int, wshape: Ints, x: np.ndarray | None = None,
+                s: Ints = (), pads: Pads = (), d: Ints = ()) -> np.ndarray:  # fmt: skip
+    """The weight gradient from the input's columns (N, C*K, L) and the output gradient (N, O, *out); without
+    columns, from the input x itself, one kernel offset at a time."""
     n, o = gy.shape[:2]
     gm = np.ascontiguousarray(gy).reshape(n, o, -1)
-    if g == 1:
-        return np.matmul(gm, cols.transpose(0, 2, 1)).sum(0).reshape(wshape)
-    ct = cols.reshape(n, g, -1, cols.shape[2]).transpose(0, 1, 3, 2)
-    return np.matmul(gm.reshape(n, g, o // g, -1), ct).sum(0).reshape(wshape)
+    if cols is not None:
+        if g == 1:
+            return np.matmul(gm, cols.transpose(0, 2, 1)).sum(0).reshape(wshape)
+        ct = cols.reshape(n, g, -1, cols.shape[2]).transpose(0, 1, 3, 2)
+        return np.matmul(gm.reshape(n, g, o // g, -1), ct).sum(0).reshape(wshape)
+    assert x is not None
+    k, out = tuple(wshape[2:]), tuple(gy.shape[2:])
+    c = x.shape[1]
+    if n * c * _prod(k) * _prod(out) <= _COLS_LIMIT:
+        return _conv_wgrad(_im2col(_pad_const(x, pads), k, s, d, out), gy, g, wshape)
+    v = _windows(_pad_const(x, pads), k, s, d, out)
+    gw = np.empty((_prod(k), g, o // g, c // g), np.result_type(gy.dtype, x.dtype))
+    gmg = gm.reshape(n, g, o // g, -1)
+    for j, off in enumerate(_offsets(k)):
+        xs = np.ascontiguousarray(v[(slice(None), slice(None)) + off]).reshape(n, g, c // g, -1)
+        gw[j] = np.matmul(gmg, xs.transpose(0, 1, 3, 2)).sum(0)
+    return np.ascontiguousarray(gw.transpose(1, 2, 3, 0)).reshape(wshape)
 
 
 class Convolution(Op):
@@ -208,6 +259,8 @@ class Convolution(Op):
     __slots__ = ("stride", "pads", "dilation", "transposed", "groups", "out_size", "keep_cols", "cols")
     node_name = "ConvolutionBackward0"
     save_inputs = True
+    out_size: Any  # the output's spatial size, for a transposed convolution
+    cols: Any  # the input's columns, kept for the weight gradient
 
     def __init__(self, stride: Ints, pads: Pads, dilation: Ints, transposed: bool, groups: int,
                  out_size: Ints | None = None, keep_cols: bool = False) -> None:  # fmt: skip
@@ -255,17 +308,12 @@ class Convolution(Op):
             if nx:
                 gx = _wrap(_conv(gd, wd, s, p, d, g)[0])
             if nw:
-                cols = _im2col(_pad_const(gd, p), wd.shape[2:], s, d, xd.shape[2:])
-                gw = _wrap(_conv_wgrad(cols, xd, g, wd.shape))
+                gw = _wrap(_conv_wgrad(None, xd, g, wd.shape, gd, s, p, d))
         else:
             if nx:
                 gx = _wrap(_conv_t(gd, wd, s, p, d, g, xd.shape[2:]))
             if nw:
-                cols = self.cols
-                if cols is None:
-                    out = gd.shape[2:]
-                    cols = _im2col(_pad_const(xd, p), wd.shape[2:], s, d, out)
-                gw = _wrap(_conv_wgrad(cols, gd, g, wd.shape))
+                gw = _wrap(_conv_wgrad(self.cols, gd, g, wd.shape, xd, s, p, d))
         return gx, gw, gb
 
     def _release(self) -> None:
@@ -284,10 +332,8 @@ class ConvolutionWeight(Op):
         self.stride, self.pads, self.dilation, self.groups, self.kernel = stride, pads, dilation, groups, kernel
 
     def forward(self, big: np.ndarray, small: np.ndarray) -> np.ndarray:
-        cols = _im2col(_pad_const(big, self.pads), self.kernel, self.stride, self.dilation, small.shape[2:])
-        c = big.shape[1]
-        wshape = (small.shape[1], c // self.groups) + tuple(self.kernel)
-        return _conv_wgrad(cols, small, self.groups, wshape)
+        wshape = (small.shape[1], big.shape[1] // self.groups) + tuple(self.kernel)
+        return _conv_wgrad(None, small, self.groups, wshape, big, self.stride, self.pads, self.dilation)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         big, small = self.inputs
@@ -343,6 +389,10 @@ class MaxPool2DWithIndices(Op):
 
     __slots__ = ("kernel", "stride", "padding", "dilation", "ceil_mode", "arg", "size", "lead", "_indices")
     node_name = "MaxPool2DWithIndicesBackward0"
+    arg: Any  # which kernel offset won at each output position
+    size: Any
+    lead: Any
+    _indices: Any
 
     def __init__(self, kernel: Ints, stride: Ints, padding: Ints, dilation: Ints, ceil_mode: bool) -> None:
         self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation
@@ -390,12 +440,12 @@ class MaxPool2DWithIndices(Op):
         if MODE.enabled or not disjoint:
             return ScatterFlat.apply(grad, index=self.indices, shape=shape, nsp=nsp, unique=disjoint)
         # windows that do not overlap: each kernel offset writes its own strided slice of the (padded) gradient
-        size, out = self.size, self.arg.shape[1:]
-        pads = _pool_pads(size, k, s, p, d, out)
+        size, osz = self.size, tuple(self.arg.shape[1:])
+        pads = _pool_pads(size, k, s, p, d, osz)
         padded = tuple(size[i] + pads[i][0] + max(pads[i][1], 0) for i in range(nsp))
         g = np.ascontiguousarray(grad._data).reshape(self.arg.shape)
         gp = np.zeros((g.shape[0],) + padded, g.dtype)
-        view = as_strided(gp, (g.shape[0],) + tuple(k) + tuple(out), (gp.strides[0],)
+        view = as_strided(gp, (g.shape[0],) + tuple(k) + osz, (gp.strides[0],)
                           + tuple(gp.strides[1 + i] * d[i] for i in range(nsp))
                           + tuple(gp.strides[1 + i] * s[i] for i in range(nsp)))  # fmt: skip
         for j, off in enumerate(_offsets(k)):
@@ -548,6 +598,7 @@ class AdaptiveMaxPool2D(Op):
 
     __slots__ = ("output_size", "indices")
     node_name = "AdaptiveMaxPool2DBackward0"
+    indices: Any
 
     def __init__(self, output_size: Ints) -> None:
         self.output_size = output_size
@@ -706,7 +757,7 @@ RESAMPLE: dict[str, type] = {
 
 def resample(x: Tensor, kind: str, maps: Sequence[Map | None], sizes: Ints) -> Tensor:
     """Apply one map per trailing dim, recorded as the node torch shows for `kind` (e.g. 'UpsampleBilinear2D')."""
-    cls = RESAMPLE[kind]
+    cls: Any = RESAMPLE[kind]
     return cls.apply(x, maps=tuple(maps), sizes=tuple(sizes), fwd=cls)
 
 
@@ -724,26 +775,29 @@ def pad_map(size: int, before: int, after: int, mode: str) -> Map:
     return o[:, None], None
 
 
-def nearest_map(size: int, out: int, scale: float | None, exact: bool) -> Map:
+def nearest_map(size: int, out: int, scale: float | None, exact: bool, shortcuts: bool = False) -> Map:
     o = np.arange(out, dtype=np.int64)
-    if out == size and not exact:
-        idx = o
-    elif out == 2 * size and not exact:
-        idx = o >> 1
-    else:
-        sc = np.float32(1.0 / scale if scale is not None and scale > 0 else size / out)
-        src = (o.astype(np.float32) + np.float32(0.5)) * sc if exact else o.astype(np.float32) * sc
-        idx = np.minimum(np.floor(src).astype(np.int64), size - 1)
+    # NOTE: torch's 2-D nearest kernel copies a dim whose size does not change and halves the index of a doubled
+    # one, whatever the scale factor; its 1-D and 3-D kernels use the scale factor
+    if shortcuts and out == size:
+        return o[:, None], None
+    if shortcuts and out == 2 * size:
+        return (o >> 1)[:, None], None
+    sc = np.float32(1.0 / scale if scale is not None and scale > 0 else size / out)
+    src = (o.astype(np.float32) + np.float32(0.5)) * sc if exact else o.astype(np.float32) * sc
+    idx = np.minimum(np.floor(src).astype(np.int64), size - 1)
     return idx[:, None], None
 
 
-def _src_scale(size: int, out: int, align_corners: bool, scale: float | None, ft: type) -> Any:
+def _src_scale(size: int, out: int, align_corners: bool, scale: float | None, ft: Any) -> Any:
     if align_corners:
         return ft((size - 1) / (out - 1)) if out > 1 else ft(0)
     return ft(1.0 / scale) if scale is not None and scale > 0 else ft(size / out)
 
 
-def linear_map(size: int, out: int, align_corners: bool, scale: float | None, ft: type) -> Map:
+def linear_map(size: int, out: int, align_corners: bool, scale: float | None, ft: Any) -> Map:
+    if out == size:  # NOTE: torch copies a dim whose size does not change, whatever the scale factor says
+        return np.arange(size)[:, None], None
     sc = _src_scale(size, out, align_corners, scale, ft)
     d = np.arange(out).astype(ft)
     src = sc * d if align_corners else np.maximum(sc * (d + ft(0.5)) - ft(0.5), ft(0))
@@ -753,7 +807,7 @@ def linear_map(size: int, out: int, align_corners: bool, scale: float | None, ft
     return np.stack([i0, i1], 1), np.stack([ft(1) - lam, lam], 1)
 
 
-def cubic_map(size: int, out: int, align_corners: bool, scale: float | None, ft: type) -> Map:
+def cubic_map(size: int, out: int, align_corners: bool, scale: float | None, ft: Any) -> Map:
     a = ft(-0.75)
     sc = _src_scale(size, out, align_corners, scale, ft)
     d = np.arange(out).astype(ft)
@@ -772,7 +826,7 @@ def cubic_map(size: int, out: int, align_corners: bool, scale: float | None, ft:
     return idx, w
 
 
-def adaptive_avg_map(size: int, out: int, ft: type) -> Map:
+def adaptive_avg_map(size: int, out: int, ft: Any) -> Map:
     start, end = _adaptive_windows(size, out)
     n = end - start
     k = int(n.max())
@@ -897,7 +951,8 @@ class Col2Im(Op):
         cols = x.reshape((-1,) + x.shape[-2:])  # an unbatched input is a batch of one
         c = cols.shape[1] // _prod(k)
         full = tuple(size[i] + 2 * p[i] for i in range(len(k)))
-        img = _col2im(cols, c, k, s, d, inp, full)
+        plan = _Col2ImPlan(k, s, d, inp, full)
+        img = plan(plan.embed(cols.reshape((cols.shape[0], cols.shape[1]) + tuple(inp))), c)
         crop = (slice(None), slice(None)) + tuple(slice(p[i], p[i] + size[i]) for i in range(len(k)))
         return np.ascontiguousarray(img[crop]).reshape(x.shape[:-2] + (c,) + tuple(size))
 
@@ -931,6 +986,8 @@ class _Normalization(Op):
 
     __slots__ = ("mean", "rstd")
     save_inputs = True
+    mean: Any
+    rstd: Any
 
     def _release(self) -> None:
         super()._release()
@@ -941,6 +998,8 @@ class NativeBatchNorm(_Normalization):
     """batch_norm(input, weight, bias) over every dim but 1; updates the running stats in training."""
 
     __slots__ = ("training", "momentum", "eps", "running_mean", "running_var")
+    running_mean: Any
+    running_var: Any
 
     def __init__(self, training: bool, momentum: float, eps: float, running_mean: Tensor | None,
                  running_var: Tensor | None) -> None:  # fmt: skip
@@ -1145,6 +1204,7 @@ class EmbeddingBag(Op):
 
     __slots__ = ("indices", "bag_of", "mode", "valid", "counts", "nbags", "max_rows")
     save_inputs = True
+    max_rows: Any
 
     def __init__(self, indices: np.ndarray, bag_of: np.ndarray, nbags: int, mode: str, valid: np.ndarray) -> None:
         self.indices, self.bag_of, self.nbags, self.mode, self.valid = indices, bag_of, nbags, mode, valid
@@ -1291,7 +1351,7 @@ class GridSampler2D(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         if MODE.enabled:
-            raise NotImplementedError("the double backward of grid_sampler_2d is not implemented in ember")
+            return self._backward_graph(grad)
         xt, gridt = self.inputs
         x, grid, g = xt._data, gridt._data, np.asarray(grad._data)
         n, c, h, w = x.shape
@@ -1310,7 +1370,8 @@ class GridSampler2D(Op):
             # d(out)/d(ix) and d(out)/d(iy), summed over channels against the gradient
             dx = ((vals[1] - vals[0]) * (1 - ty)[:, None] + (vals[3] - vals[2]) * ty[:, None]) * g
             dy = ((vals[2] - vals[0]) * (1 - tx)[:, None] + (vals[3] - vals[1]) * tx[:, None]) * g
-        gx = ggrid = None
+        gx: Tensor | None = None
+        ggrid: Tensor | None = None
         if _needs(self, 0):
             flats, weights = [], []
             base = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
@@ -1319,14 +1380,68 @@ class GridSampler2D(Op):
                 pos = np.where(inside, yy * w + xx, 0)[:, None] + base
                 flats.append(np.broadcast_to(pos, g.shape).reshape(-1))
                 weights.append((g * (wt * inside)[:, None]).reshape(-1))
-            gx = _bincount(np.concatenate(flats), np.concatenate(weights), n * c * h * w, x.dtype)
-            gx = _wrap(gx.reshape(x.shape))
+            gxd = _bincount(np.concatenate(flats), np.concatenate(weights), n * c * h * w, x.dtype)
+            gx = _wrap(gxd.reshape(x.shape))
         if _needs(self, 1):
             gg = np.zeros(grid.shape, grid.dtype)
-            if dx is not None:
+            if dx is not None and dy is not None:
                 gg[..., 0] = dx.sum(1) * mx
                 gg[..., 1] = dy.sum(1) * my
             ggrid = _wrap(gg)
+        return gx, ggrid
+
+
+    def _backward_graph(self, grad: Tensor) -> tuple:
+        """The same gradients built from differentiable ops, for create_graph=True.
+
+        The pixel coordinate is a piecewise-linear function of the grid (unnormalise, clip, reflect), so it is
+        written as slope * grid + offset with the slope and offset taken where the grid is now: exact to every order.
+        """
+        from .movement import Gather, ScatterAdd, stack
+
+        xt, gridt = self.inputs
+        x, grid = xt._data, gridt._data
+        n, c, h, w = x.shape
+        ix, iy, mx, my = self._corners(x, grid)
+        gx_c, gy_c = gridt.select(-1, 0), gridt.select(-1, 1)
+        ixt = gx_c * _wrap(mx) + _wrap(ix - mx * grid[..., 0])
+        iyt = gy_c * _wrap(my) + _wrap(iy - my * grid[..., 1])
+        corners: list[tuple[Any, Any, Any]]
+        if self.mode == "nearest":
+            x0, y0 = np.rint(ix).astype(np.int64), np.rint(iy).astype(np.int64)
+            corners = [(y0, x0, None)]
+            tx = ty = None
+        else:
+            x0, y0 = np.floor(ix).astype(np.int64), np.floor(iy).astype(np.int64)
+            tx, ty = ixt - _wrap(x0.astype(x.dtype)), iyt - _wrap(y0.astype(x.dtype))
+            corners = [(y0, x0, (1 - tx) * (1 - ty)), (y0, x0 + 1, tx * (1 - ty)),
+                       (y0 + 1, x0, (1 - tx) * ty), (y0 + 1, x0 + 1, tx * ty)]  # fmt: skip
+        xr = xt.reshape(n, c, h * w)
+        g = grad.reshape(n, c, -1)
+        gx = ggrid = None
+        vals = []
+        for yy, xx, wt in corners:
+            inside = ((yy >= 0) & (yy < h) & (xx >= 0) & (xx < w)).reshape(n, 1, -1)
+            idx = np.ascontiguousarray(np.broadcast_to(np.where(inside, yy.reshape(n, 1, -1) * w
+                                                                 + xx.reshape(n, 1, -1), 0), g.shape))  # fmt: skip
+            mask = _wrap(inside.astype(x.dtype))
+            vals.append(Gather.apply(xr, dim=2, index=idx) * mask)
+            if _needs(self, 0):
+                contrib = g * mask if wt is None else g * (wt.reshape(n, 1, -1) * mask)
+                part = ScatterAdd.apply(contrib, dim=2, index=idx, shape=(n, c, h * w))
+                gx = part if gx is None else gx + part
+        if gx is not None:
+            gx = gx.reshape(n, c, h, w)
+        if _needs(self, 1):
+            if tx is None or ty is None:
+                ggrid = grad.new_zeros(tuple(grid.shape))
+            else:
+                t_x, t_y = tx.reshape(n, 1, -1), ty.reshape(n, 1, -1)
+                dx = (((vals[1] - vals[0]) * (1 - t_y) + (vals[3] - vals[2]) * t_y) * g).sum(1)
+                dy = (((vals[2] - vals[0]) * (1 - t_x) + (vals[3] - vals[1]) * t_x) * g).sum(1)
+                shape = tuple(grid.shape[:-1])
+                ggrid = stack([(dx * _wrap(mx.reshape(n, -1))).reshape(shape),
+                               (dy * _wrap(my.reshape(n, -1))).reshape(shape)], -1)  # fmt: skip
         return gx, ggrid
 
 
@@ -1347,7 +1462,7 @@ class AffineGridGenerator(Op):
         return grad.reshape(n, -1, k).transpose(1, 2).matmul(_wrap(self.base.astype(grad._data.dtype)))
 
 
-def _linspace_neg_one(steps: int, align_corners: bool, ft: type) -> np.ndarray:
+def _linspace_neg_one(steps: int, align_corners: bool, ft: Any) -> np.ndarray:
     """torch's linspace(-1, 1, steps), in its own arithmetic, shrunk to pixel centres unless align_corners."""
     if steps <= 1:
         return np.zeros(1, ft)
@@ -1359,7 +1474,7 @@ def _linspace_neg_one(steps: int, align_corners: bool, ft: type) -> np.ndarray:
     return r
 
 
-def base_grid(sizes: Ints, align_corners: bool, ft: type = np.float32) -> np.ndarray:
+def base_grid(sizes: Ints, align_corners: bool, ft: Any = np.float32) -> np.ndarray:
     """torch's affine base grid: (prod(sizes), len(sizes) + 1) rows (x, y[, z], 1), x varying fastest."""
     axes = [_linspace_neg_one(s, align_corners, ft) for s in sizes]
     mesh = np.meshgrid(*axes, indexing="ij")  # (H, W) order

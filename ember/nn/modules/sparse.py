@@ -130,7 +130,10 @@ class EmbeddingBag(Module):
         init.normal_(self.weight)
         self._fill_padding_idx_with_zero()
 
-    _fill_padding_idx_with_zero = Embedding._fill_padding_idx_with_zero
+    def _fill_padding_idx_with_zero(self) -> None:
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:  # fmt: skip
