@@ -18,7 +18,8 @@ _FROM_NP = D.FROM_NP
 def _wrap(arr: np.ndarray) -> Tensor:
     """A fresh tensor around `arr`, no copy. The one constructor every op uses."""
     t = _new(Tensor)
-    t._data = arr
+    # NOTE: NumPy arithmetic on 0-d arrays returns NumPy scalars; a tensor always holds an ndarray
+    t._data = arr if type(arr) is np.ndarray else np.asarray(arr)
     t.grad_fn = None
     t._requires_grad = False
     t.grad = None

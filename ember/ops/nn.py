@@ -672,7 +672,7 @@ class MseLoss(Op):
         self.reduction = reduction
 
     def forward(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
-        d = x - t
+        d = np.asarray(x - t)  # 0-d inputs give a NumPy scalar, which out= cannot take
         np.multiply(d, d, out=d)
         return _reduce_np(d, self.reduction)
 
