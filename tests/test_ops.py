@@ -915,7 +915,6 @@ def test_inplace_dtypes(dtype):
         check(fn, inputs=xs, grad=False, atol=1e-3, rtol=1e-3)
 
 
-@pytest.mark.xfail(strict=True, reason="movement.gather requires an int64 index; torch also accepts int32")
 def test_gather_int32_index():
     check(lambda a, i: a.gather(1, i), inputs=[make_inputs([(2, 3)])[0], np.array([[0, 2], [1, 1]], np.int32)])
 

@@ -1314,7 +1314,9 @@ def gather(x: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False, out
     d = _wrap_dim(dim, nd)
     idx = index._data
     if idx.dtype != np.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+        if idx.dtype != np.int32:
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        idx = idx.astype(np.int64)
     if idx.ndim != max(nd, 1) and not (idx.ndim == 0 or nd == 0):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     for k in range(idx.ndim):

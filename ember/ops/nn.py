@@ -146,13 +146,13 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     (n, k), (k2, m) = mat1._data.shape, mat2._data.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    if mat1._data.dtype != mat2._data.dtype:
-        raise RuntimeError(
-            f"self and mat2 must have the same dtype, but got {_dtype_name(mat1)} and {_dtype_name(mat2)}"
-        )
-    if input._data.dtype != mat1._data.dtype:
+    if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(
             f"self and mat2 must have the same dtype, but got {_dtype_name(input)} and {_dtype_name(mat2)}"
+        )
+    if mat1._data.dtype != mat2._data.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {_dtype_name(mat1)} and {_dtype_name(mat2)}"
         )
     bs = input._data.shape
     if bs != (m,) and bs != (n, m):

@@ -942,6 +942,7 @@ def clamp_max(x: Tensor, max: Any) -> Tensor:
 
 
 def clamp_(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    _check_writable(x)
     _check_bounds(min, max, "clamp_")
     if _needs_graph(x, min, max):
         if x.grad_fn is None and x._requires_grad:
@@ -1197,8 +1198,18 @@ def _graph_alias(x: Tensor, saved: bool = False) -> Tensor:
     return a
 
 
+def _check_writable(x: Tensor) -> None:
+    """An expanded tensor is NumPy-read-only: raise torch's error for writing into overlapping memory."""
+    if not x._data.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+
+
 def inplace(cls: type[Binary], x: Tensor, other: Any) -> Tensor:
     """x op= other: NumPy's out= writes through every view; under autograd the node is rebased onto x."""
+    _check_writable(x)
     if _needs_graph(x, other):
         if x.grad_fn is None and x._requires_grad:
             raise RuntimeError(_LEAF_MSG)
@@ -1251,6 +1262,7 @@ def _check_fits(x: Tensor, other: Tensor) -> None:
 
 
 def inplace_pow(x: Tensor, e: Any) -> Tensor:
+    _check_writable(x)
     if _needs_graph(x, e):
         return _rebase(x, pow(_graph_alias(x, True), e))
     r = pow(x, e)
@@ -1261,6 +1273,7 @@ def inplace_pow(x: Tensor, e: Any) -> Tensor:
 
 
 def inplace_unary(cls: type[Op], x: Tensor) -> Tensor:
+    _check_writable(x)
     if cls is Neg and x._data.dtype == np.bool_:
         neg(x)  # raises torch's error
     if _needs_graph(x):
@@ -1349,6 +1362,7 @@ class Copy(Op):
 
 
 def copy_(x: Tensor, src: Any) -> Tensor:
+    _check_writable(x)
     if not isinstance(src, Tensor):
         src = as_operand(src, x)
     if src._data.shape != x._data.shape:
