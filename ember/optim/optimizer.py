@@ -138,6 +138,10 @@ class Optimizer:
     0.1
     """
 
+    # what __setstate__ fills in for state pickled by an older torch (each optimizer lists its own)
+    _setstate_defaults: dict[str, Any] = {}
+    _setstate_scalars: tuple[str, ...] = ()
+
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self._optimizer_step_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
@@ -187,6 +191,14 @@ class Optimizer:
                 setattr(self, name, OrderedDict())
         self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
+        # state pickled by an older torch: fill in options it did not have, and make scalar state 0-dim tensors
+        for group in self.param_groups:
+            for key, value in self._setstate_defaults.items():
+                group.setdefault(key, value)
+        for p_state in self.state.values():
+            for key in self._setstate_scalars:
+                if key in p_state and not isinstance(p_state[key], Tensor):
+                    p_state[key] = _scalar_tensor(float(p_state[key]))
 
     def __repr__(self) -> str:
         s = self.__class__.__name__ + " ("

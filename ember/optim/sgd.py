@@ -60,14 +60,8 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         _fused_check(fused, foreach, differentiable)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+    _setstate_defaults = {"nesterov": False, "maximize": False, "foreach": None, "differentiable": False, "fused": False}
+    _setstate_scalars = ()
 
     @_use_grad_for_differentiable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
