@@ -478,13 +478,9 @@ def _legacy_new(cls: type, dt: D.dtype, args: tuple, kwargs: dict, strict: bool 
     else:
         got = ", ".join(type(a).__name__ for a in args)
         raise TypeError(f"new() received an invalid combination of arguments - got ({got})")
-    t = object.__new__(cls)
-    t._data = arr
-    t.grad_fn = None
-    t._requires_grad = False
-    t.grad = None
-    t._version = [0]
-    t._base = None
+    t = _wrap(arr)
+    if cls is not Tensor:
+        t.__class__ = cls  # a subclass adds no slots, so the layout is the same
     return t
 
 
