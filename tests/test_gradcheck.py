@@ -314,6 +314,14 @@ CASES: list[Case] = [
     C("EmbeddingBag", lambda w: F.embedding_bag(idx([0, 2, 1]), w, idx([0, 1]), mode="max"), ((3, 2),), "max"),
     C("GridSampler2D", lambda x, g: F.grid_sample(x, g, align_corners=False), ((1, 1, 3, 3), (1, 2, 2, 2)),
       lo=-0.9, hi=0.9),
+    C("GridSampler2D", lambda x, g: F.grid_sample(x, g, mode="bicubic", padding_mode="border", align_corners=True),
+      ((1, 1, 3, 3), (1, 2, 2, 2)), "bicubic", lo=-0.9, hi=0.9, gradgrad=True),
+    C("GridSampler3D", lambda x, g: F.grid_sample(x, g, align_corners=False), ((1, 1, 2, 3, 2), (1, 1, 2, 2, 3)),
+      lo=-0.9, hi=0.9, gradgrad=True),
+    C("UpsampleBilinear2DAa", lambda x: F.interpolate(x, size=(2, 3), mode="bilinear", antialias=True),
+      ((1, 1, 5, 4),)),
+    C("UpsampleBicubic2DAa", lambda x: F.interpolate(x, size=(2, 3), mode="bicubic", antialias=True),
+      ((1, 1, 5, 4),)),
     C("AffineGridGenerator", lambda t: F.affine_grid(t, (1, 1, 2, 3), align_corners=False), ((1, 2, 3),)),
 ]
 # fmt: on

@@ -2057,8 +2057,6 @@ def interpolate(input: Tensor, size: _Any = None, scale_factor: _Any = None, mod
         raise ValueError(
             "Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor as input"
         )
-    if antialias:
-        raise NotImplementedError("interpolate(antialias=True) is not implemented in ember")
     needs = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
     if mode in needs and input.dim() != needs[mode] and input.dim() in (3, 4, 5):
         raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {needs[mode]}D input")
@@ -2080,7 +2078,10 @@ def interpolate(input: Tensor, size: _Any = None, scale_factor: _Any = None, mod
         )  # fmt: skip
     sc = scales if scales is not None else [None] * dim
     ft = _np.float64 if input._data.dtype == _np.float64 else _np.float32
-    if mode in ("nearest", "nearest-exact"):
+    if antialias:
+        maps = [_C.aa_map(sizes[i], output_size[i], bool(align_corners), sc[i], ft, mode == "bicubic") for i in range(dim)]
+        kind = "UpsampleBicubic2DAa" if mode == "bicubic" else "UpsampleBilinear2DAa"
+    elif mode in ("nearest", "nearest-exact"):
         exact = mode == "nearest-exact"
         maps = [_C.nearest_map(sizes[i], output_size[i], sc[i], exact, dim == 2 and not exact) for i in range(dim)]
         kind = f"UpsampleNearest{'Exact' if exact else ''}{dim}D"
@@ -2249,16 +2250,20 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
             f"grid_sampler(): expected grid to have size {input.dim() - 2} in last dimension, but got grid with sizes "
             f"{_shape_str(grid)}"
         )
-    if input.dim() != 4:
-        raise NotImplementedError("grid_sample: ember implements 4-D input (bilinear and nearest) only")
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample(mode='bicubic') is not implemented in ember")
+    if input.dim() not in (4, 5) or grid.dim() != input.dim():
+        raise RuntimeError(
+            "grid_sampler(): expected 5D input and grid with same number of dimensions, but got input with sizes "
+            f"{_shape_str(input)} and grid with sizes {_shape_str(grid)}"
+        )
+    if mode == "bicubic" and input.dim() != 4:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if input.dtype != grid.dtype:
         raise RuntimeError(
             f"grid_sampler(): expected input and grid to have same dtype, but input has {input.type()} and grid has "
             f"{grid.type()}"
         )
-    return _C.GridSampler2D.apply(input, grid, mode=mode, padding_mode=padding_mode, align_corners=bool(align_corners))
+    op = _C.GridSampler2D if input.dim() == 4 else _C.GridSampler3D
+    return op.apply(input, grid, mode=mode, padding_mode=padding_mode, align_corners=bool(align_corners))
 
 
 def affine_grid(theta: Tensor, size: _Any, align_corners: bool | None = None) -> Tensor:

@@ -749,7 +749,7 @@ RESAMPLE: dict[str, type] = {
     for n in (
         "UpsampleNearest1D", "UpsampleNearest2D", "UpsampleNearest3D", "UpsampleNearestExact1D",
         "UpsampleNearestExact2D", "UpsampleNearestExact3D", "UpsampleLinear1D", "UpsampleBilinear2D",
-        "UpsampleBicubic2D", "UpsampleTrilinear3D", "AdaptiveAvgPool2D", "AdaptiveAvgPool3D", "ReflectionPad1D",
+        "UpsampleBicubic2D", "UpsampleBilinear2DAa", "UpsampleBicubic2DAa", "UpsampleTrilinear3D", "AdaptiveAvgPool2D", "AdaptiveAvgPool3D", "ReflectionPad1D",
         "ReflectionPad2D", "ReflectionPad3D", "ReplicationPad1D", "ReplicationPad2D", "ReplicationPad3D",
     )
 }  # fmt: skip
@@ -824,6 +824,35 @@ def cubic_map(size: int, out: int, align_corners: bool, scale: float | None, ft:
     w = np.stack([c2(t + 1), c1(t), c1(1 - t), c2(2 - t)], 1).astype(ft)
     idx = np.clip(i[:, None] + np.arange(-1, 3), 0, size - 1)
     return idx, w
+
+
+def aa_map(size: int, out: int, align_corners: bool, scale: float | None, ft: Any, cubic: bool) -> Map:
+    """torch's antialiased (bilinear or bicubic, A = -0.5) resampling along one dim: when shrinking, the filter is
+    stretched by the scale so that every input pixel contributes; the weights of each output are normalised."""
+    if out == size:
+        return np.arange(size)[:, None], None
+    sc = float(_src_scale(size, out, align_corners, scale, ft))
+    interp = 4 if cubic else 2
+    support = interp * 0.5 * sc if sc >= 1.0 else interp * 0.5
+    invscale = 1.0 / sc if sc >= 1.0 else 1.0
+    center = sc * (np.arange(out) + 0.5)
+    xmin = np.maximum((center - support + 0.5).astype(np.int64), 0)
+    xsize = np.minimum((center + support + 0.5).astype(np.int64), size) - xmin
+    xsize = np.clip(xsize, 0, int(np.ceil(support)) * 2 + 1)
+    k = max(int(xsize.max()), 1)
+    j = np.arange(k)
+    v = np.abs((j + xmin[:, None] - center[:, None] + 0.5) * invscale)
+    if cubic:
+        a = -0.5
+        w = np.where(v < 1, ((a + 2) * v - (a + 3)) * v * v + 1,
+                     np.where(v < 2, ((a * v - 5 * a) * v + 8 * a) * v - 4 * a, 0.0))  # fmt: skip
+    else:
+        w = np.maximum(1 - v, 0.0)
+    w = np.where(j < xsize[:, None], w, 0.0)
+    total = w.sum(1, keepdims=True)
+    w = np.where(total != 0, w / np.where(total != 0, total, 1), 0.0)
+    idx = np.minimum(xmin[:, None] + j, size - 1)
+    return idx, w.astype(ft)
 
 
 def adaptive_avg_map(size: int, out: int, ft: Any) -> Map:
@@ -1312,7 +1341,7 @@ def _source(c: np.ndarray, size: int, padding_mode: str, align_corners: bool) ->
 
 
 class GridSampler2D(Op):
-    """grid_sample(input (N, C, H, W), grid (N, Ho, Wo, 2)) with bilinear or nearest interpolation."""
+    """grid_sample(input (N, C, H, W), grid (N, Ho, Wo, 2)) with bilinear, nearest or bicubic interpolation."""
 
     __slots__ = ("mode", "padding_mode", "align_corners")
     save_inputs = True
@@ -1336,6 +1365,8 @@ class GridSampler2D(Op):
         return vals * inside[:, None].astype(x.dtype), inside
 
     def forward(self, x: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        if self.mode == "bicubic":
+            return _TapSampler._taps_forward(self, x, grid)
         ix, iy, _, _ = self._corners(x, grid)
         if self.mode == "nearest":
             v, _ = self._gather(x, np.rint(iy).astype(np.int64), np.rint(ix).astype(np.int64))
@@ -1350,6 +1381,8 @@ class GridSampler2D(Op):
         return nw * ((1 - tx) * (1 - ty)) + ne * (tx * (1 - ty)) + sw * ((1 - tx) * ty) + se * (tx * ty)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        if self.mode == "bicubic":
+            return _TapSampler._taps_backward(self, grad)
         if MODE.enabled:
             return self._backward_graph(grad)
         xt, gridt = self.inputs
@@ -1389,7 +1422,6 @@ class GridSampler2D(Op):
                 gg[..., 1] = dy.sum(1) * my
             ggrid = _wrap(gg)
         return gx, ggrid
-
 
     def _backward_graph(self, grad: Tensor) -> tuple:
         """The same gradients built from differentiable ops, for create_graph=True.
@@ -1443,6 +1475,223 @@ class GridSampler2D(Op):
                 ggrid = stack([(dx * _wrap(mx.reshape(n, -1))).reshape(shape),
                                (dy * _wrap(my.reshape(n, -1))).reshape(shape)], -1)  # fmt: skip
         return gx, ggrid
+
+
+# ---------------------------------------------------------------- grid sampling by taps: bicubic and volumetric
+# Each output point reads prod(taps per dim) input points ("taps"); a tap's weight is the product of 1-D weights,
+# each a polynomial in the fractional part t of the pixel coordinate.
+_CUBIC_A = -0.75
+
+
+def _cubic_weights(t: Any) -> list:
+    """torch's cubic convolution coefficients (A = -0.75) for offsets -1, 0, 1, 2; t an ndarray or a Tensor."""
+    a = _CUBIC_A
+
+    def c1(v: Any) -> Any:
+        return ((a + 2) * v - (a + 3)) * v * v + 1
+
+    def c2(v: Any) -> Any:
+        return ((a * v - 5 * a) * v + 8 * a) * v - 4 * a
+
+    return [c2(t + 1), c1(t), c1(1 - t), c2(2 - t)]
+
+
+def _cubic_dweights(t: Any) -> list:
+    """d/dt of _cubic_weights."""
+    a = _CUBIC_A
+
+    def d1(v: Any) -> Any:  # c1'(v)
+        return (3 * (a + 2) * v - 2 * (a + 3)) * v
+
+    def d2(v: Any) -> Any:  # c2'(v)
+        return (3 * a * v - 10 * a) * v + 8 * a
+
+    return [d2(t + 1), d1(t), -d1(1 - t), -d2(2 - t)]
+
+
+def _pad_index(p: np.ndarray, size: int, padding_mode: str, align_corners: bool) -> np.ndarray:
+    """torch's compute_coordinates on an integer tap coordinate (bicubic pads the taps, not the point)."""
+    if padding_mode == "zeros":
+        return p
+    c = p.astype(np.float64)
+    if padding_mode == "reflection":
+        c = _reflect(c, 0, 2 * (size - 1))[0] if align_corners else _reflect(c, -1, 2 * size - 1)[0]
+    return np.clip(c, 0, size - 1).astype(np.int64)
+
+
+def _dim_taps(mode: str) -> list[int]:
+    return {"nearest": [0], "bilinear": [0, 1], "bicubic": [-1, 0, 1, 2]}[mode]
+
+
+def _grid_taps(x: np.ndarray, grid: np.ndarray, mode: str, padding_mode: str, align_corners: bool) -> tuple:
+    """Per spatial dim k (grid component k, input axis -1-k): the pixel coordinate and d(coordinate)/d(grid),
+    the base index, the fractional part, and per tap (flat index (N, P), inside mask (N, P), offsets per dim)."""
+    sizes = x.shape[2:]
+    nd = len(sizes)
+    n = x.shape[0]
+    coords, mults, bases, ts = [], [], [], []
+    for k in range(nd):
+        size = sizes[nd - 1 - k]
+        if mode == "bicubic":
+            c, m = _unnormalize(grid[..., k], size, align_corners)
+            c = c.astype(grid.dtype, copy=False)
+            mult = np.full(c.shape, m, grid.dtype)
+        else:
+            c, mult = _source(grid[..., k], size, padding_mode, align_corners)
+        base = np.rint(c) if mode == "nearest" else np.floor(c)
+        coords.append(c.reshape(n, -1))
+        mults.append(mult.reshape(n, -1))
+        bases.append(base.astype(np.int64).reshape(n, -1))
+        ts.append((c - base).astype(grid.dtype, copy=False).reshape(n, -1))
+    strides = [_prod(sizes[nd - k :]) for k in range(nd)]  # stride of grid component k's axis
+    taps = []
+    for offs in itertools.product(_dim_taps(mode), repeat=nd):
+        flat = np.zeros(bases[0].shape, np.int64)
+        inside = np.ones(bases[0].shape, bool)
+        for k in range(nd):
+            size = sizes[nd - 1 - k]
+            p = bases[k] + offs[k]
+            if mode == "bicubic":
+                p = _pad_index(p, size, padding_mode, align_corners)
+            ok = (p >= 0) & (p < size)
+            inside &= ok
+            flat += np.where(ok, p, 0) * strides[k]
+        taps.append((np.where(inside, flat, 0), inside, offs))
+    return coords, mults, ts, taps
+
+
+def _tap_weights(mode: str, ts: list, offs: Ints) -> tuple:
+    """The tap's weight and its derivative along each dim (None for a constant 1 or 0), for ndarray or Tensor t."""
+    per_w: list[Any] = []
+    per_d: list[Any] = []
+    for k, t in enumerate(ts):
+        if mode == "nearest":
+            per_w.append(None)
+            per_d.append(None)
+        elif mode == "bilinear":
+            per_w.append(1 - t if offs[k] == 0 else t)
+            per_d.append(-1.0 if offs[k] == 0 else 1.0)
+        else:
+            per_w.append(_cubic_weights(t)[offs[k] + 1])
+            per_d.append(_cubic_dweights(t)[offs[k] + 1])
+
+    def prod(parts: list) -> Any:
+        acc = None
+        for p in parts:
+            if p is not None:
+                acc = p if acc is None else acc * p
+        return acc
+
+    w = prod(per_w)
+    dws = [None if per_d[k] is None else prod(per_w[:k] + [per_d[k]] + per_w[k + 1 :]) for k in range(len(ts))]
+    return w, dws
+
+
+class _TapSampler:
+    """grid_sample by taps, for GridSampler2D (bicubic) and GridSampler3D; mixed into those Op classes."""
+
+    __slots__ = ()
+
+    def _taps_forward(self: Any, x: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        n, c = x.shape[:2]
+        _, _, ts, taps = _grid_taps(x, grid, self.mode, self.padding_mode, self.align_corners)
+        xr = x.reshape(n, c, -1)
+        out = np.zeros((n, c, ts[0].shape[1]), x.dtype)
+        for flat, inside, offs in taps:
+            w, _ = _tap_weights(self.mode, ts, offs)
+            wm = inside.astype(x.dtype) if w is None else w * inside
+            out += np.take_along_axis(xr, flat[:, None], axis=2) * wm[:, None]
+        return out.reshape((n, c) + grid.shape[1:-1])
+
+    def _taps_backward(self: Any, grad: Tensor) -> tuple:
+        if MODE.enabled:
+            return _TapSampler._taps_backward_graph(self, grad)
+        xt, gridt = self.inputs
+        x, grid = xt._data, gridt._data
+        n, c = x.shape[:2]
+        nd = x.ndim - 2
+        g = np.asarray(grad._data).reshape(n, c, -1)
+        _, mults, ts, taps = _grid_taps(x, grid, self.mode, self.padding_mode, self.align_corners)
+        xr = x.reshape(n, c, -1)
+        total = xr.shape[2]
+        flats, weights = [], []
+        dgrid = [np.zeros(ts[0].shape, grid.dtype) for _ in range(nd)]
+        base = (np.arange(n * c, dtype=np.int64) * total).reshape(n, c, 1)
+        for flat, inside, offs in taps:
+            w, dws = _tap_weights(self.mode, ts, offs)
+            if _needs(self, 0):
+                wm = inside.astype(x.dtype) if w is None else w * inside
+                flats.append((flat[:, None] + base).reshape(-1) if c == 1 else np.broadcast_to(
+                    flat[:, None] + base, g.shape).reshape(-1))  # fmt: skip
+                weights.append((g * wm[:, None]).reshape(-1))
+            if _needs(self, 1) and self.mode != "nearest":
+                vg = (np.take_along_axis(xr, flat[:, None], axis=2) * g).sum(1) * inside
+                for k in range(nd):
+                    dgrid[k] += vg * dws[k]
+        gx = ggrid = None
+        if _needs(self, 0):
+            gxd = _bincount(np.concatenate(flats), np.concatenate(weights), n * c * total, x.dtype)
+            gx = _wrap(gxd.reshape(x.shape))
+        if _needs(self, 1):
+            gg = np.stack([dgrid[k] * mults[k] for k in range(nd)], -1).astype(grid.dtype, copy=False)
+            ggrid = _wrap(gg.reshape(grid.shape))
+        return gx, ggrid
+
+    def _taps_backward_graph(self: Any, grad: Tensor) -> tuple:
+        """The same gradients from differentiable ops (create_graph=True); the pixel coordinate is written as
+        slope * grid + offset with the slope and offset taken where the grid is now, as in GridSampler2D."""
+        from .movement import Gather, ScatterAdd, stack
+
+        xt, gridt = self.inputs
+        x, grid = xt._data, gridt._data
+        n, c = x.shape[:2]
+        nd = x.ndim - 2
+        coords, mults, ts_np, taps = _grid_taps(x, grid, self.mode, self.padding_mode, self.align_corners)
+        ts = []
+        for k in range(nd):
+            gk = gridt.select(-1, k).reshape(n, -1)
+            m, cnp = mults[k], coords[k]
+            ct = gk * _wrap(m) + _wrap(cnp - m * grid[..., k].reshape(n, -1))
+            ts.append(ct - _wrap((cnp - ts_np[k]).astype(grid.dtype)))
+        xr = xt.reshape(n, c, -1)
+        g = grad.reshape(n, c, -1)
+        gx = None
+        dgrid: list = [None] * nd
+        for flat, inside, offs in taps:
+            w, dws = _tap_weights(self.mode, ts, offs)
+            idx = np.ascontiguousarray(np.broadcast_to(flat[:, None], g.shape))
+            mask = _wrap(inside[:, None].astype(x.dtype))
+            if _needs(self, 0):
+                contrib = g * mask if w is None else g * (w.reshape(n, 1, -1) * mask)
+                part = ScatterAdd.apply(contrib, dim=2, index=idx, shape=tuple(xr.shape))
+                gx = part if gx is None else gx + part
+            if _needs(self, 1) and self.mode != "nearest":
+                vg = (Gather.apply(xr, dim=2, index=idx) * mask * g).sum(1)
+                for k in range(nd):
+                    term = vg * dws[k]
+                    dgrid[k] = term if dgrid[k] is None else dgrid[k] + term
+        if gx is not None:
+            gx = gx.reshape(tuple(x.shape))
+        ggrid = None
+        if _needs(self, 1):
+            if self.mode == "nearest":
+                ggrid = grad.new_zeros(tuple(grid.shape))
+            else:
+                shape = tuple(grid.shape[:-1])
+                ggrid = stack([(dgrid[k] * _wrap(mults[k])).reshape(shape) for k in range(nd)], -1)
+        return gx, ggrid
+
+
+class GridSampler3D(_TapSampler, GridSampler2D):
+    """grid_sample(input (N, C, D, H, W), grid (N, Do, Ho, Wo, 3)) with trilinear ('bilinear') or nearest."""
+
+    __slots__ = ()
+
+    def forward(self, x: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        return self._taps_forward(x, grid)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        return self._taps_backward(grad)
 
 
 class AffineGridGenerator(Op):
