@@ -337,6 +337,15 @@ def compile(model: _Any = None, **kwargs: _Any) -> _Any:
     return model
 
 
+# ---- issue 3, pointwise math (helper A adds exports below this line)
+
+# ---- issue 3, reductions and scans (helper B adds exports below this line)
+
+# ---- issue 3, linear algebra (helper C adds exports below this line)
+
+# ---- issue 3, shape, order, selection and scatter (helper D adds exports below this line)
+
+
 def __getattr__(name: str) -> _Any:
     # `import ember as torch` programs see torch's wording for a name that does not exist
     raise AttributeError(f"module 'torch' has no attribute '{name}'")

@@ -1106,6 +1106,15 @@ def _rebuild_view(root: np.ndarray, offset: int, shape: tuple, strides: tuple, r
     return t
 
 
+    # ---- issue 3, pointwise math (helper A adds methods below this line)
+
+    # ---- issue 3, reductions and scans (helper B adds methods below this line)
+
+    # ---- issue 3, linear algebra (helper C adds methods below this line)
+
+    # ---- issue 3, shape, order, selection and scatter (helper D adds methods below this line)
+
+
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     t = _wrap(data)
     t._requires_grad = requires_grad
