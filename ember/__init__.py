@@ -338,12 +338,118 @@ def compile(model: _Any = None, **kwargs: _Any) -> _Any:
 
 
 # ---- issue 3, pointwise math (helper A adds exports below this line)
+from . import _tensor as _tensor_mod  # noqa: E402
+
+for _k in _tensor_mod._PointwiseMethods._NAMES:
+    setattr(Tensor, _k, vars(_tensor_mod._PointwiseMethods)[_k])
+expm1 = _unary("expm1")
+log1p = _unary("log1p")
+log2 = _unary("log2")
+log10 = _unary("log10")
+exp2 = _unary("exp2")
+rsqrt = _unary("rsqrt")
+sin = _unary("sin")
+cos = _unary("cos")
+tan = _unary("tan")
+asin = _unary("asin")
+acos = _unary("acos")
+atan = _unary("atan")
+sinh = _unary("sinh")
+cosh = _unary("cosh")
+asinh = _unary("asinh")
+acosh = _unary("acosh")
+atanh = _unary("atanh")
+floor = _unary("floor")
+ceil = _unary("ceil")
+trunc = _unary("trunc")
+frac = _unary("frac")
+sgn = _unary("sgn")
+sinc = _unary("sinc")
+deg2rad = _unary("deg2rad")
+rad2deg = _unary("rad2deg")
+erfc = _unary("erfc")
+erfinv = _unary("erfinv")
+arcsin = _unary("arcsin")
+arccos = _unary("arccos")
+arctan = _unary("arctan")
+arcsinh = _unary("arcsinh")
+arccosh = _unary("arccosh")
+arctanh = _unary("arctanh")
+fix = _unary("fix")
+from .ops.pointwise import (  # noqa: E402, F401
+    addcdiv, addcmul, arctan2, atan2, copysign, float_power, fmax, fmin, fmod, heaviside, hypot, isclose, isneginf,
+    isposinf, isreal, lerp, logaddexp, logaddexp2, logit, nan_to_num, round, signbit, square,
+)
 
 # ---- issue 3, reductions and scans (helper B adds exports below this line)
+from .ops.reduce import aminmax, count_nonzero, cummax, cummin, cumprod, cumsum, diff  # noqa: F401,E402
+from .ops.reduce import kthvalue, logcumsumexp, logsumexp, median, mode, nanmean, nanmedian, nansum  # noqa: F401,E402
+from .ops.reduce import prod, std_mean, var_mean  # noqa: F401,E402
+from .ops.reduce import all, any  # noqa: F401,E402,A004
 
 # ---- issue 3, linear algebra (helper C adds exports below this line)
+from .ops.linalg import (  # noqa: E402, F401
+    addbmm, addmv, addr, baddbmm, cross, diag, diag_embed, diagflat, diagonal, einsum, kron, tensordot, trace, tril,
+    triu, vdot,
+)
+from . import linalg  # noqa: E402, F401
+
+det = linalg.det
+inverse = linalg.inv
+slogdet = linalg.slogdet
+
+
+def logdet(input: Tensor) -> Tensor:
+    """Log of the determinant (nan for a negative one). See torch.logdet."""
+    sign, logabsdet = linalg.slogdet(input)
+    return _pw.where(sign < 0, _np.nan, logabsdet)
+
+
+def cholesky(input: Tensor, upper: _builtin_bool = False) -> Tensor:
+    """Cholesky factor (deprecated in torch for linalg.cholesky). See torch.cholesky."""
+    import warnings
+
+    warnings.warn(
+        "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future PyTorch "
+        "release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\nand\n"
+        "U = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform "
+        "will produce equivalent results for all valid (symmetric positive definite) inputs.", UserWarning,
+        stacklevel=2)  # fmt: skip
+    linalg._square(input, "cholesky")
+    return _la.Cholesky.apply(input, upper=upper)
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """The product of a chain of matrices (deprecated in torch). See torch.chain_matmul."""
+    import warnings
+
+    warnings.warn(
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use torch.linalg.multi_dot "
+        "instead, which accepts a list of two or more tensors rather than multiple parameters.", UserWarning,
+        stacklevel=2)  # fmt: skip
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return _la.multi_dot(matrices)
+
 
 # ---- issue 3, shape, order, selection and scatter (helper D adds exports below this line)
+from .ops.movement import (  # noqa: E402, F401
+    argsort, argwhere, atleast_1d, atleast_2d, atleast_3d, broadcast_tensors, broadcast_to, cartesian_prod,
+    column_stack, dstack, flip, fliplr, flipud, hsplit, hstack, meshgrid, movedim, msort, narrow_copy,
+    repeat_interleave, roll, rot90, sort, take, take_along_dim, tensor_split, tile, topk, tril_indices, triu_indices,
+    vsplit, vstack,
+)
+
+moveaxis = movedim
+row_stack = vstack
+from .ops.movement import (  # noqa: E402, F401
+    diagonal_scatter, index_add, index_copy, index_fill, index_put, masked_fill, masked_scatter, put, scatter,
+    scatter_add, select_scatter, slice_scatter,
+)
+from .ops.movement import (  # noqa: E402, F401
+    bincount, bucketize, combinations, histogram, searchsorted, unique, unique_consecutive,
+)
+from .ops.movement import as_strided, block_diag, cdist, scatter_reduce  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> _Any:

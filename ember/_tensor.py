@@ -1107,12 +1107,561 @@ def _rebuild_view(root: np.ndarray, offset: int, shape: tuple, strides: tuple, r
 
 
     # ---- issue 3, pointwise math (helper A adds methods below this line)
+# NOTE: the markers sit after _rebuild_view, outside class Tensor: ember/__init__.py copies these onto it
+class _PointwiseMethods:
+    def expm1(self) -> Tensor:
+        return _pw.Expm1.apply(self)
+
+    def expm1_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Expm1, self)
+
+    def log1p(self) -> Tensor:
+        return _pw.Log1p.apply(self)
+
+    def log1p_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Log1p, self)
+
+    def log2(self) -> Tensor:
+        return _pw.Log2.apply(self)
+
+    def log2_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Log2, self)
+
+    def log10(self) -> Tensor:
+        return _pw.Log10.apply(self)
+
+    def log10_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Log10, self)
+
+    def exp2(self) -> Tensor:
+        return _pw.Exp2.apply(self)
+
+    def exp2_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Exp2, self)
+
+    def rsqrt(self) -> Tensor:
+        return _pw.Rsqrt.apply(self)
+
+    def rsqrt_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Rsqrt, self)
+
+    def sin(self) -> Tensor:
+        return _pw.Sin.apply(self)
+
+    def sin_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Sin, self)
+
+    def cos(self) -> Tensor:
+        return _pw.Cos.apply(self)
+
+    def cos_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Cos, self)
+
+    def tan(self) -> Tensor:
+        return _pw.Tan.apply(self)
+
+    def tan_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Tan, self)
+
+    def asin(self) -> Tensor:
+        return _pw.Asin.apply(self)
+
+    def asin_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Asin, self)
+
+    arcsin = asin
+    arcsin_ = asin_
+
+    def acos(self) -> Tensor:
+        return _pw.Acos.apply(self)
+
+    def acos_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Acos, self)
+
+    arccos = acos
+    arccos_ = acos_
+
+    def atan(self) -> Tensor:
+        return _pw.Atan.apply(self)
+
+    def atan_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Atan, self)
+
+    arctan = atan
+    arctan_ = atan_
+
+    def sinh(self) -> Tensor:
+        return _pw.Sinh.apply(self)
+
+    def sinh_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Sinh, self)
+
+    def cosh(self) -> Tensor:
+        return _pw.Cosh.apply(self)
+
+    def cosh_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Cosh, self)
+
+    def asinh(self) -> Tensor:
+        return _pw.Asinh.apply(self)
+
+    def asinh_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.AsinhInplace, self)
+
+    arcsinh = asinh
+    arcsinh_ = asinh_
+
+    def acosh(self) -> Tensor:
+        return _pw.Acosh.apply(self)
+
+    def acosh_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.AcoshInplace, self)
+
+    arccosh = acosh
+    arccosh_ = acosh_
+
+    def atanh(self) -> Tensor:
+        return _pw.Atanh.apply(self)
+
+    def atanh_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.AtanhInplace, self)
+
+    arctanh = atanh
+    arctanh_ = atanh_
+
+    def floor(self) -> Tensor:
+        return _pw.Floor.apply(self)
+
+    def floor_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Floor, self)
+
+    def ceil(self) -> Tensor:
+        return _pw.Ceil.apply(self)
+
+    def ceil_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Ceil, self)
+
+    def trunc(self) -> Tensor:
+        return _pw.Trunc.apply(self)
+
+    def trunc_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Trunc, self)
+
+    fix = trunc
+    fix_ = trunc_
+
+    def frac(self) -> Tensor:
+        return _pw.Frac.apply(self)
+
+    def frac_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Frac, self)
+
+    def sgn(self) -> Tensor:
+        return _pw.Sgn.apply(self)
+
+    def sgn_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Sgn, self)
+
+    def sinc(self) -> Tensor:
+        return _pw.Sinc.apply(self)
+
+    def sinc_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Sinc, self)
+
+    def deg2rad(self) -> Tensor:
+        return _pw.Deg2Rad.apply(self)
+
+    def deg2rad_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Deg2Rad, self)
+
+    def rad2deg(self) -> Tensor:
+        return _pw.Rad2Deg.apply(self)
+
+    def rad2deg_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Rad2Deg, self)
+
+    def erfc(self) -> Tensor:
+        return _pw.Erfc.apply(self)
+
+    def erfc_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Erfc, self)
+
+    def erfinv(self) -> Tensor:
+        return _pw.Erfinv.apply(self)
+
+    def erfinv_(self) -> Tensor:
+        return _pw.inplace_unary(_pw.Erfinv, self)
+
+    def square(self) -> Tensor:
+        return _pw.square(self)
+
+    def square_(self) -> Tensor:
+        return _pw.inplace_result(self, _pw.square)
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return _pw.round(self, decimals=decimals)
+
+    def round_(self, *, decimals: int = 0) -> Tensor:
+        return _pw.inplace_result(self, _pw.round, decimals=decimals)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        return _pw.logit(self, eps)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        return _pw.inplace_result(self, _pw.logit, eps)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return _pw.nan_to_num(self, nan, posinf, neginf)
+
+    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return _pw.inplace_result(self, _pw.nan_to_num, nan, posinf, neginf)
+
+    def signbit(self) -> Tensor:
+        return _pw.signbit(self)
+
+    def isposinf(self) -> Tensor:
+        return _pw.isposinf(self)
+
+    def isneginf(self) -> Tensor:
+        return _pw.isneginf(self)
+
+    def isreal(self) -> Tensor:
+        return _pw.isreal(self)
+
+    def isclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        return _pw.isclose(self, other, rtol, atol, equal_nan)
+
+    def atan2(self, other: Any) -> Tensor:
+        return _pw.atan2(self, other)
+
+    def atan2_(self, other: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.atan2, other)
+
+    def hypot(self, other: Any) -> Tensor:
+        return _pw.hypot(self, other)
+
+    def hypot_(self, other: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.hypot, other)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        return _pw.logaddexp(self, other)
+
+    def logaddexp2(self, other: Any) -> Tensor:
+        return _pw.logaddexp2(self, other)
+
+    def fmax(self, other: Any) -> Tensor:
+        return _pw.fmax(self, other)
+
+    def fmin(self, other: Any) -> Tensor:
+        return _pw.fmin(self, other)
+
+    def copysign(self, other: Any) -> Tensor:
+        return _pw.copysign(self, other)
+
+    def copysign_(self, other: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.copysign, other)
+
+    def fmod(self, other: Any) -> Tensor:
+        return _pw.fmod(self, other)
+
+    def fmod_(self, other: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.fmod, other)
+
+    def heaviside(self, other: Any) -> Tensor:
+        return _pw.heaviside(self, other)
+
+    def heaviside_(self, other: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.heaviside, other)
+
+    def float_power(self, other: Any) -> Tensor:
+        return _pw.float_power(self, other)
+
+    def float_power_(self, other: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.float_power, other)
+
+    arctan2 = atan2
+    arctan2_ = atan2_
+
+    def lerp(self, end: Tensor, weight: Any) -> Tensor:
+        return _pw.lerp(self, end, weight)
+
+    def lerp_(self, end: Tensor, weight: Any) -> Tensor:
+        return _pw.inplace_result(self, _pw.lerp, end, weight)
+
+    def addcmul(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return _pw.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return _pw.inplace_result(self, _pw.addcmul, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return _pw.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        return _pw.inplace_result(self, _pw.addcdiv, tensor1, tensor2, value=value)
+
+    _NAMES = tuple(k for k in locals() if not k.startswith("_"))
 
     # ---- issue 3, reductions and scans (helper B adds methods below this line)
+    # NOTE: these markers sit inside _rebuild_view, not class Tensor: ember/ops/reduce.py attaches its methods
 
     # ---- issue 3, linear algebra (helper C adds methods below this line)
+class _LinalgMethods:  # NOTE: outside class Tensor like the sections above; copied onto it below
+    def vdot(self, other: Tensor) -> Tensor:
+        return _la.vdot(self, other)
+
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _la.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _la.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _la.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _la.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def kron(self, other: Tensor) -> Tensor:
+        return _la.kron(self, other)
+
+    def cross(self, other: Tensor, dim: int | None = None) -> Tensor:
+        return _la.cross(self, other, dim)
+
+    def trace(self) -> Tensor:
+        return _la.trace(self)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return _la.diag(self, diagonal)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        return _la.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return _la.diagflat(self, offset)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return _la.diagonal(self, offset, dim1, dim2)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return _la.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return _la.triu(self, diagonal)
+
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return _la.tri_(_la.Tril, self, diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return _la.tri_(_la.Triu, self, diagonal)
+
+    def addmv_(self, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _pw.inplace_result(self, _la.addmv, mat, vec, beta=beta, alpha=alpha)
+
+    def addr_(self, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _pw.inplace_result(self, _la.addr, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _pw.inplace_result(self, _la.addbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1: Tensor, batch2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        return _pw.inplace_result(self, _la.baddbmm, batch1, batch2, beta=beta, alpha=alpha)
+
+    def det(self) -> Tensor:
+        from . import linalg
+
+        return linalg.det(self)
+
+    def inverse(self) -> Tensor:
+        from . import linalg
+
+        return linalg.inv(self)
+
+    def slogdet(self) -> Any:
+        from . import linalg
+
+        return linalg.slogdet(self)
+
+    def logdet(self) -> Tensor:
+        import ember
+
+        return ember.logdet(self)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        import ember
+
+        return ember.cholesky(self, upper)
+
+
+for _k, _v in list(vars(_LinalgMethods).items()):
+    if not _k.startswith("__"):
+        setattr(Tensor, _k, _v)
+
 
     # ---- issue 3, shape, order, selection and scatter (helper D adds methods below this line)
+
+
+# NOTE: the markers above sit after _rebuild_view, outside class Tensor, so these methods are copied onto it
+class _ShapeOrderMethods:
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool | None = None) -> Any:
+        return _mv.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+        return _mv.argsort(self, dim, descending, stable=stable)
+
+    def msort(self) -> Tensor:
+        return _mv.msort(self)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return _mv.topk(self, k, dim, largest, sorted)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return _mv.flip(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def fliplr(self) -> Tensor:
+        return _mv.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return _mv.flipud(self)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return _mv.roll(self, shifts, dims)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        return _mv.rot90(self, k, dims)
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return _mv.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return _mv.tensor_split(self, indices_or_sections, dim)
+
+    def hsplit(self, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        return _mv.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple[Tensor, ...]:
+        return _mv.vsplit(self, indices_or_sections)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return _mv.tile(self, _mv.flat_args(dims, "tile", "dims"))
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
+        return _mv.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def broadcast_to(self, size: Any) -> Tensor:
+        return _mv.broadcast_to(self, size)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return _mv.unfold(self, dimension, size, step)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        return _mv.narrow_copy(self, dim, start, length)
+
+    def as_strided(self, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+        return _mv.as_strided(self, size, stride, storage_offset)
+
+    def take(self, index: Tensor) -> Tensor:
+        return _mv.take(self, index)
+
+    def take_along_dim(self, indices: Tensor, dim: int | None = None) -> Tensor:
+        return _mv.take_along_dim(self, indices, dim)
+
+    def argwhere(self) -> Tensor:
+        return _mv.argwhere(self)
+
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
+        return _mv.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.scatter(x, dim, index, src, value=value, reduce=reduce), src)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _mv.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.scatter_add(x, dim, index, src), src)
+
+    def scatter_reduce(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+                       ) -> Tensor:  # fmt: skip
+        return _mv.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def scatter_reduce_(self, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+                        ) -> Tensor:  # fmt: skip
+        return _mv._inplace_from(
+            self, lambda x: _mv.scatter_reduce(x, dim, index, src, reduce, include_self=include_self), src
+        )
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        return _mv.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.index_add(x, dim, index, source, alpha=alpha), source)
+
+    def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return _mv.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.index_copy(x, dim, index, source), source)
+
+    def index_fill(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return _mv.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: Tensor, value: Any) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.index_fill(x, dim, index, value))
+
+    def index_put(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return _mv.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.index_put(x, indices, values, accumulate), values)
+
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
+        return _mv.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.masked_fill(x, mask, value), value)
+
+    def masked_scatter(self, mask: Tensor, source: Tensor) -> Tensor:
+        return _mv.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask: Tensor, source: Tensor) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.masked_scatter(x, mask, source), source)
+
+    def put(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        return _mv.put(self, index, source, accumulate)
+
+    def put_(self, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+        return _mv._inplace_from(self, lambda x: _mv.put(x, index, source, accumulate), source)
+
+    def select_scatter(self, src: Tensor, dim: int, index: int) -> Tensor:
+        return _mv.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src: Tensor, dim: int = 0, start: Any = None, end: Any = None, step: int = 1) -> Tensor:
+        return _mv.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return _mv.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: int | None = None) -> Any:  # fmt: skip
+        return _mv.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: int | None = None) -> Any:  # fmt: skip
+        return _mv.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def bincount(self, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+        return _mv.bincount(self, weights, minlength)
+
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,
+                  density: bool = False) -> Any:  # fmt: skip
+        return _mv.histogram(self, bins, range=range, weight=weight, density=density)
+
+for _k, _v in list(vars(_ShapeOrderMethods).items()):
+    if not _k.startswith("__"):
+        setattr(Tensor, _k, _v)
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

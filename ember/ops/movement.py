@@ -995,7 +995,7 @@ class CopySlices(Op):
     """The base's node after an in-place op wrote through one of its views: the op's backward on the view's part
     of the gradient, the rest passed on unchanged. Built from indexing ops, so it is differentiable itself."""
 
-    __slots__ = ("index", "fn")
+    __slots__ = ("fn", "index")
     node_name = "CopySlices"
 
     def __init__(self, index: np.ndarray, fn: Op) -> None:
@@ -1029,7 +1029,7 @@ class CopySlices(Op):
 class AsStrided(ViewOp):
     """The grad_fn of a view after an in-place op through it: a view of the (rebased) base."""
 
-    __slots__ = ("index", "base_shape")
+    __slots__ = ("base_shape", "index")
     node_name = "AsStridedBackward0"
 
     def __init__(self, index: np.ndarray, base_shape: tuple) -> None:
@@ -1265,7 +1265,7 @@ class MaskedSelect(Op):
 
 def masked_select(x: Tensor, mask: Tensor) -> Tensor:
     if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     try:
         shape = np.broadcast_shapes(x._data.shape, mask._data.shape)
     except ValueError:
@@ -1343,3 +1343,1293 @@ def nonzero(x: Tensor, *, as_tuple: bool = False) -> Any:
     if x._data.ndim == 0:
         return _wrap(np.zeros((int(bool(x._data)), 0), dtype=np.int64))
     return _wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
+
+
+# ---------------------------------------------------------------- issue 3: order, shape, selection (helper D)
+def _return_type(name: str) -> type:
+    from .reduce import _MinMax, return_types
+
+    def _repr(self: Any) -> str:
+        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    def _new(cls: type, *args: Any, **kw: Any) -> Any:
+        if len(args) == 1 and not kw:  # torch's structseq also takes one (values, indices) sequence
+            args = tuple(args[0])
+        return _MinMax.__new__(cls, *args, **kw)
+
+    cls = type(name, (_MinMax,), {"__slots__": (), "__repr__": _repr, "__new__": _new})
+    setattr(return_types, name, cls)
+    return cls
+
+
+_SortResult = _return_type("sort")
+_TopkResult = _return_type("topk")
+
+
+class Sort(Gather):
+    """sort's values: a gather by the sorting indices, computed first."""
+
+    __slots__ = ()
+    node_name = "SortBackward0"
+
+
+class SortStable(Sort):
+    """sort called with stable= (torch's other overload)."""
+
+    __slots__ = ()
+    node_name = "SortBackward1"
+
+
+class Topk(Gather):
+    __slots__ = ()
+    node_name = "TopkBackward0"
+
+
+def _argsort(a: np.ndarray, d: int, descending: bool) -> np.ndarray:
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    if not descending:
+        return np.argsort(a, axis=d, kind="stable").astype(np.int64)
+    # NOTE: stable descending = reverse of a stable ascending sort of the reversed input (ties keep their order)
+    n = a.shape[d]
+    return (n - 1 - np.flip(np.argsort(np.flip(a, d), axis=d, kind="stable"), d)).astype(np.int64)
+
+
+def sort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool | None = None) -> Any:
+    """Sort along dim; returns (values, indices). See torch.sort."""
+    d = _wrap_dim(dim, x._data.ndim)
+    idx = _argsort(x._data, d, descending)
+    if x._data.ndim == 0:
+        return _SortResult(x.clone(), _wrap(idx))
+    op = Sort if stable is None else SortStable
+    return _SortResult(op.apply(x, dim=d, index=idx), _wrap(idx))
+
+
+def argsort(x: Tensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+    return _wrap(_argsort(x._data, _wrap_dim(dim, x._data.ndim), descending))
+
+
+def msort(x: Tensor) -> Tensor:
+    return sort(x, 0)[0]
+
+
+def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    """The k largest (or smallest) elements along dim. See torch.topk."""
+    nd = x._data.ndim
+    d = _wrap_dim(dim, nd)
+    size = x._data.shape[d] if nd else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    if nd == 0:
+        return _TopkResult(x.clone(), _wrap(np.zeros((), np.int64)))
+    idx = np.take(_argsort(x._data, d, largest), np.arange(k), axis=d)
+    return _TopkResult(Topk.apply(x, dim=d, index=idx), _wrap(idx))
+
+
+def _dims_list(dims: Any, nd: int) -> tuple[int, ...]:
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    ds = tuple(_wrap_dim(d, nd) for d in dims)
+    if len(set(ds)) != len(ds):
+        raise RuntimeError(f"dims has duplicates, original flip dims size={len(ds)}, but unique flip dims size="
+                           f"{len(set(ds))}")  # fmt: skip
+    return ds
+
+
+class Flip(Op):
+    __slots__ = ("dims",)
+
+    def __init__(self, dims: tuple[int, ...]) -> None:
+        self.dims = dims
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.flip(x, self.dims).copy() if self.dims else x.copy()
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return Flip.apply(grad, dims=self.dims)
+
+
+def flip(x: Tensor, dims: Any) -> Tensor:
+    return Flip.apply(x, dims=_dims_list(dims, x._data.ndim))
+
+
+def fliplr(x: Tensor) -> Tensor:
+    if x._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return Flip.apply(x, dims=(1,))
+
+
+def flipud(x: Tensor) -> Tensor:
+    if x._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return Flip.apply(x, dims=(0,))
+
+
+class Roll(Op):
+    __slots__ = ("dims", "shifts")
+
+    def __init__(self, shifts: tuple[int, ...], dims: tuple[int, ...]) -> None:
+        self.shifts, self.dims = shifts, dims
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if not self.dims:
+            return np.roll(x.reshape(-1), self.shifts[0]).reshape(x.shape)
+        return np.roll(x, self.shifts, self.dims)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return Roll.apply(grad, shifts=tuple(-s for s in self.shifts), dims=self.dims)
+
+
+def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = () if dims is None else ((dims,) if isinstance(dims, int) else tuple(dims))
+    if not dims and len(shifts) != 1:
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+    if dims and len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return Roll.apply(x, shifts=shifts, dims=tuple(_wrap_dim(d, x._data.ndim) for d in dims))
+
+
+class Rot90(Op):
+    __slots__ = ("dims", "k")
+
+    def __init__(self, k: int, dims: tuple[int, int]) -> None:
+        self.k, self.dims = k, dims
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        d0, d1 = self.dims
+        # torch's layout: k=1 and k=3 are a transposed view of a flipped copy
+        if self.k == 1:
+            return np.swapaxes(np.flip(x, d1).copy(), d0, d1)
+        if self.k == 2:
+            return np.flip(x, (d0, d1)).copy()
+        if self.k == 3:
+            return np.swapaxes(np.flip(x, d0).copy(), d0, d1)
+        return x.copy()
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return Rot90.apply(grad, k=(4 - self.k) % 4, dims=self.dims)
+
+
+def rot90(x: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    nd = x._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = _wrap_dim(dims[0], nd), _wrap_dim(dims[1], nd)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    return Rot90.apply(x, k=k % 4, dims=(d0, d1))
+
+
+def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
+    nd = x._data.ndim
+    if isinstance(source, int) != isinstance(destination, int):
+        raise TypeError("movedim() received an invalid combination of arguments")
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
+                           f"the same number of dims as destination ({list(dst)} dims)")  # fmt: skip
+    src = tuple(_wrap_dim(s, nd) for s in src)
+    dst = tuple(_wrap_dim(s, nd) for s in dst)
+    order = [n for n in range(max(nd, 1)) if n not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(x, tuple(order))
+
+
+def _tensors(args: Sequence[Any]) -> tuple[list, bool]:
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        return list(args[0]), True
+    return list(args), False
+
+
+def _atleast(nd: int, args: Sequence[Any]) -> Any:
+    ts, seq = _tensors(args)
+    outs = []
+    for t_ in ts:
+        n = t_._data.ndim
+        if n >= nd:
+            outs.append(t_)
+        elif n == 0:
+            outs.append(t_.reshape((1,) * nd))
+        elif nd == 2:
+            outs.append(t_.unsqueeze(0))
+        elif n == 1:
+            outs.append(t_.unsqueeze(0).unsqueeze(-1))
+        else:
+            outs.append(t_.unsqueeze(-1))
+    return tuple(outs) if seq or len(outs) != 1 else outs[0]
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    return _atleast(3, tensors)
+
+
+def hstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    ts = _atleast(1, (tensors,))
+    return cat(ts, 0 if ts[0]._data.ndim == 1 else 1, out=out)
+
+
+def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    return cat(_atleast(2, (tensors,)), 0, out=out)
+
+
+def dstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    return cat(_atleast(3, (tensors,)), 2, out=out)
+
+
+def column_stack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
+    ts = [t_.reshape(t_._data.size, 1) if t_._data.ndim <= 1 else t_ for t_ in tensors]
+    return cat(ts, 1, out=out)
+
+
+def tensor_split(x: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    nd = x._data.ndim
+    if nd == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    d = _wrap_dim(dim, nd)
+    size = x._data.shape[d]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        ios = ios.tolist()
+    if isinstance(ios, int):
+        if ios <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
+        q, r = divmod(size, ios)
+        sizes = [q + 1] * r + [q] * (ios - r)
+        bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    else:
+        bounds = [0] + [min(max(i + size if i < 0 else i, 0), size) for i in ios] + [size]
+    pairs = zip(bounds[:-1], bounds[1:])  # noqa: RUF007
+    return tuple(Slice.apply(x, index=(slice(None),) * d + (slice(int(a), max(int(a), int(b))),)) for a, b in pairs)
+
+
+def _even_split(x: Tensor, ios: Any, d: int, name: str) -> tuple[Tensor, ...]:
+    if isinstance(ios, int) and (ios == 0 or x._data.shape[d] % ios):
+        raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the size of the dimension "
+                           f"{x._data.shape[d]} is not divisible by the split_size {ios}!")  # fmt: skip
+    return tensor_split(x, ios, d)
+
+
+def hsplit(x: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    if x._data.ndim < 1:
+        raise RuntimeError(f"torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with "
+                           f"{x._data.ndim} dimensions!")  # fmt: skip
+    return _even_split(x, indices_or_sections, 0 if x._data.ndim == 1 else 1, "hsplit")
+
+
+def vsplit(x: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    if x._data.ndim < 2:
+        raise RuntimeError(f"torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with "
+                           f"{x._data.ndim} dimensions!")  # fmt: skip
+    return _even_split(x, indices_or_sections, 0, "vsplit")
+
+
+def tile(x: Tensor, dims: Sequence[int]) -> Tensor:
+    dims = tuple(dims)
+    return repeat(x, (1,) * (x._data.ndim - len(dims)) + dims)
+
+
+def repeat_interleave(x: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:  # fmt: skip
+    """Repeat each element `repeats` times along dim. See torch.repeat_interleave."""
+    if repeats is None:  # torch.repeat_interleave(repeats): the indices
+        r = x._data
+        return _wrap(np.repeat(np.arange(r.shape[0], dtype=np.int64), r))
+    if dim is None:
+        x, d = x.reshape(-1), 0
+    else:
+        d = _wrap_dim(dim, x._data.ndim)
+    if isinstance(repeats, Tensor) and repeats._data.ndim > 0 and repeats._data.size != 1:
+        r = repeats._data
+        if r.shape[0] != x._data.shape[d]:
+            raise RuntimeError("repeats must have the same size as input along dim")
+        if (r < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        return IndexSelect.apply(x, dim=d, index=np.repeat(np.arange(r.shape[0], dtype=np.int64), r))
+    n = int(repeats)
+    if n < 0:
+        raise RuntimeError("repeats can not be negative")
+    shape = list(x._data.shape)
+    u = x.unsqueeze(d + 1)
+    big = list(u.shape)
+    big[d + 1] = n
+    shape[d] *= n
+    return u.expand(*big).clone().view(*shape)
+
+
+def broadcast_to(x: Tensor, size: Sequence[int]) -> Tensor:
+    return expand(x, tuple(size))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    ts, _ = _tensors(tensors)
+    try:
+        shape = np.broadcast_shapes(*[t_._data.shape for t_ in ts])
+    except ValueError:
+        from .pointwise import _broadcast_error
+
+        _broadcast_error(ts[0].shape, ts[1].shape)
+    return tuple(expand(t_, tuple(shape)) for t_ in ts)
+
+
+def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple[Tensor, ...]:
+    ts, _ = _tensors(tensors)
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)  # fmt: skip
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t_ in ts:
+        if t_._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t_!r}")
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts = [ts[1], ts[0]] + ts[2:]
+    shape = tuple(t_._data.size for t_ in ts)
+    outs = []
+    for i, t_ in enumerate(ts):
+        view_shape = [1] * len(ts)
+        view_shape[i] = -1
+        outs.append(t_.view(*view_shape).expand(*shape))
+    if swap:
+        outs[0], outs[1] = outs[1], outs[0]
+    return tuple(outs)
+
+
+class Unfold(ViewOp):
+    __slots__ = ("dim", "size", "step")
+
+    def __init__(self, dim: int, size: int, step: int) -> None:
+        self.dim, self.size, self.step = dim, size, step
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.ndim == 0:
+            return x.reshape(1)
+        d = self.dim
+        n = (x.shape[d] - self.size) // self.step + 1
+        shape = x.shape[:d] + (n,) + x.shape[d + 1 :] + (self.size,)
+        st = x.strides[:d] + (x.strides[d] * self.step,) + x.strides[d + 1 :] + (x.strides[d],)
+        return _restride(x, st, shape=shape, writeable=x.flags.writeable and self.step >= self.size)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return UnfoldGrad.apply(grad, dim=self.dim, size=self.size, step=self.step, shape=self._meta[0][0])
+
+
+class UnfoldGrad(Op):
+    """The backward of unfold: add each window's gradient back into the places it came from."""
+
+    __slots__ = ("dim", "shape", "size", "step")
+    node_name = "UnfoldBackwardBackward0"
+
+    def __init__(self, dim: int, size: int, step: int, shape: tuple) -> None:
+        self.dim, self.size, self.step, self.shape = dim, size, step, shape
+
+    def forward(self, g: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.shape, dtype=g.dtype)
+        if len(self.shape) == 0:
+            return g.reshape(())
+        om = np.moveaxis(out, self.dim, -1)
+        gm = np.moveaxis(g, self.dim, -2)
+        n = gm.shape[-2]
+        for j in range(self.size):  # a loop over the window only; each step is vectorised
+            om[..., j : j + (n - 1) * self.step + 1 : self.step] += gm[..., j]
+        return out
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return Unfold.apply(grad, dim=self.dim, size=self.size, step=self.step)
+
+
+def unfold(x: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    nd = x._data.ndim
+    d = _wrap_dim(dimension, nd)
+    length = x._data.shape[d] if nd else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    return Unfold.apply(x, dim=d, size=size, step=step)
+
+
+class NarrowCopy(Op):
+    __slots__ = ("index",)
+
+    def __init__(self, index: tuple) -> None:
+        self.index = index
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x[self.index].copy()
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return Embed.apply(grad, index=self.index, shape=self._meta[0][0])
+
+
+def narrow_copy(x: Tensor, dim: int, start: int, length: int) -> Tensor:
+    v = narrow(x.detach(), dim, start, length)  # validates with narrow's errors
+    d = _wrap_dim(dim, x._data.ndim)
+    s = start + x._data.shape[d] if start < 0 else start
+    return NarrowCopy.apply(x, index=(slice(None),) * d + (slice(s, s + v._data.shape[d]),))
+
+
+class Take(Op):
+    __slots__ = ("index",)
+
+    def __init__(self, index: np.ndarray) -> None:
+        self.index = index
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x.reshape(-1)[self.index]
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        shape = self._meta[0][0]
+        n = int(np.prod(shape))
+        return IndexPutAccumulate.apply(grad, index=(self.index,), shape=(n,)).reshape(shape)
+
+
+def take(x: Tensor, index: Tensor) -> Tensor:
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype}")
+    n = x._data.size
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return Take.apply(x, index=np.where(idx < 0, idx + n, idx))
+
+
+def take_along_dim(x: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    if dim is None:
+        return gather(x.reshape(-1), 0, indices.reshape(-1))
+    d = _wrap_dim(dim, x._data.ndim)
+    xs, isz = list(x._data.shape), list(indices._data.shape)
+    xs[d] = isz[d] = 1
+    b = list(np.broadcast_shapes(tuple(xs), tuple(isz)))
+    bx, bi = list(b), list(b)
+    bx[d], bi[d] = x._data.shape[d], indices._data.shape[d]
+    if tuple(bx) != x._data.shape:
+        x = x.expand(*bx)
+    if tuple(bi) != indices._data.shape:
+        indices = indices.expand(*bi)
+    return gather(x, d, indices)
+
+
+def argwhere(x: Tensor) -> Tensor:
+    return nonzero(x)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:  # fmt: skip
+    r, c = np.tril_indices(row, offset, col)
+    return _wrap(np.stack([r, c]).astype(np.int64)).to(dtype or D.int64)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:  # fmt: skip
+    r, c = np.triu_indices(row, offset, col)
+    return _wrap(np.stack([r, c]).astype(np.int64)).to(dtype or D.int64)
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    ts, _ = _tensors(tensors)
+    if len(ts) == 1:
+        return ts[0]
+    grids = meshgrid(*ts, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], 1)
+
+
+# ---------------------------------------------------------------- issue 3: scatter and index writes (helper D)
+class _PutAt(Op):
+    """x with v written (or added) at a NumPy index: the one primitive under scatter, index_add, index_copy,
+    index_put, put, masked_scatter and the *_scatter ops; subclasses only carry torch's node names."""
+
+    __slots__ = ("accumulate", "index")
+
+    def __init__(self, index: tuple, accumulate: bool = False) -> None:
+        self.index, self.accumulate = index, accumulate
+
+    def forward(self, x: np.ndarray, v: np.ndarray) -> np.ndarray:
+        out = x.copy()
+        if self.accumulate:
+            np.add.at(out, self.index, v)
+        else:
+            out[self.index] = v
+        return out
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        gx = gv = None
+        if self.next_functions[0][0] is not None:
+            gx = grad if self.accumulate else _FillAt.apply(grad, index=self.index, value=0)
+        if self.next_functions[1][0] is not None:
+            gv = Index.apply(grad, index=self.index).reshape(self._meta[1][0])
+        return gx, gv
+
+
+class _FillAt(Op):
+    """x with a constant written at a NumPy index; the gradient is zero there."""
+
+    __slots__ = ("index", "value")
+    node_name = "IndexFillBackward0"
+
+    def __init__(self, index: tuple, value: Any) -> None:
+        self.index, self.value = index, value
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = x.copy()
+        out[self.index] = self.value
+        return out
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return _FillAt.apply(grad, index=self.index, value=0)
+
+
+class Scatter(_PutAt):
+    __slots__ = ()
+
+
+class ScatterInto(_PutAt):
+    __slots__ = ()
+    node_name = "ScatterAddBackward0"
+
+
+class IndexAdd(_PutAt):
+    __slots__ = ()
+
+
+class IndexCopy(_PutAt):
+    __slots__ = ()
+
+
+class IndexPutAcc(_PutAt):
+    __slots__ = ()
+    node_name = "IndexPutBackward0"
+
+
+class Put(_PutAt):
+    __slots__ = ()
+
+
+class MaskedScatter(_PutAt):
+    __slots__ = ()
+
+
+class SelectScatter(_PutAt):
+    __slots__ = ()
+
+
+class SliceScatter(_PutAt):
+    __slots__ = ()
+
+
+class DiagonalScatter(_PutAt):
+    __slots__ = ()
+
+
+class ScatterValue(_FillAt):
+    __slots__ = ()
+    node_name = "ScatterBackward1"
+
+
+class IndexFillValue(_FillAt):
+    __slots__ = ()
+    node_name = "IndexFillBackward0"
+
+
+class MaskedFillValue(_FillAt):
+    __slots__ = ()
+    node_name = "MaskedFillBackward0"
+
+
+class MaskedFillTensor(Op):
+    """x.masked_fill(mask, value) with a 0-d tensor value: the value gets the masked gradient's sum."""
+
+    __slots__ = ("mask",)
+    node_name = "MaskedFillBackward1"
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+
+    def forward(self, x: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.where(self.mask, v, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        gx = _FillAt.apply(grad, index=(self.mask,), value=0) if self.next_functions[0][0] is not None else None
+        gv = Index.apply(grad, index=(self.mask,)).sum() if self.next_functions[1][0] is not None else None
+        return gx, gv
+
+
+def _inplace_from(x: Tensor, make: Any, *others: Any) -> Tensor:
+    """x.op_(...): compute op(x) and write it into x; under autograd x's node becomes the op's."""
+    from .pointwise import _check_inplace, _check_writable, _graph_alias, _needs_graph, _rebase
+
+    _check_writable(x)
+    if _needs_graph(x, *others):
+        return _rebase(x, make(_graph_alias(x, True)))  # a copy: some of these ops save their input
+    r = make(x)
+    _check_inplace(x, r.dtype)
+    np.copyto(x._data, r._data, casting="unsafe")
+    x._version[0] += 1
+    return x
+
+
+def _same_dtype(x: Tensor, src: Tensor, name: str) -> None:
+    if src.dtype is not x.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+
+
+def _scatter_grid(x: Tensor, d: int, index: Tensor, src: Tensor | None, name: str) -> tuple:
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    nd = max(x._data.ndim, 1)
+    if idx.ndim != nd and idx.size:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    for k in range(idx.ndim):
+        if k != d and idx.shape[k] > (x._data.shape[k] if x._data.ndim else 1):
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(x.shape)} apart "
+                               f"from dimension {d} and to be no larger size than src {list(src.shape) if src is not None else []}")  # fmt: skip
+        if src is not None and idx.shape[k] > src._data.shape[k]:
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(x.shape)} apart "
+                               f"from dimension {d} and to be no larger size than src {list(src.shape)}")  # fmt: skip
+    size = x._data.shape[d] if x._data.ndim else 1
+    if idx.size and (idx.max() >= size or idx.min() < -size):
+        bad = int(idx.max()) if idx.max() >= size else int(idx.min())
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[d] = np.where(idx < 0, idx + size, idx)
+    return tuple(grid)
+
+
+def _src_part(src: Tensor, shape: tuple) -> Tensor:
+    if tuple(src._data.shape) == tuple(shape):
+        return src
+    return src[tuple(slice(0, s) for s in shape)]
+
+
+_WARNED_REDUCE: list = []
+
+
+def scatter(x: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None, reduce: str | None = None
+            ) -> Tensor:  # fmt: skip
+    """Write src (or a value) into x at index along dim. See torch.scatter."""
+    if src is None:
+        src = value
+    d = _wrap_dim(dim, x._data.ndim)
+    if isinstance(src, Tensor):
+        _same_dtype(x, src, "scatter")
+        grid = _scatter_grid(x, d, index, src, "scatter")
+        part = _src_part(src, index._data.shape)
+        if reduce is not None:
+            if reduce not in ("add", "multiply"):
+                raise RuntimeError("reduce argument must be either add or multiply.")
+            if not _WARNED_REDUCE:  # NOTE: torch warns once per process
+                _WARNED_REDUCE.append(True)
+                warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                              "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.",
+                              UserWarning, stacklevel=3)  # fmt: skip
+            out = x._data.copy()
+            (np.add if reduce == "add" else np.multiply).at(out, grid, part._data)
+            return _wrap(out)  # NOTE: torch records no usable backward for reduce= either
+        if x._data.ndim == 0:
+            return Scatter.apply(x, part.reshape(()), index=())
+        return Scatter.apply(x, part, index=grid)
+    grid = _scatter_grid(x, d, index, None, "scatter")
+    if reduce is not None:
+        out = x._data.copy()
+        (np.add if reduce == "add" else np.multiply).at(out, grid, np.asarray(src, dtype=out.dtype))
+        return _wrap(out)
+    return ScatterValue.apply(x, index=grid, value=_scalar_value(x, src))
+
+
+def scatter_add(x: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    d = _wrap_dim(dim, x._data.ndim)
+    _same_dtype(x, src, "scatter_add")
+    grid = _scatter_grid(x, d, index, src, "scatter_add")
+    return ScatterInto.apply(x, _src_part(src, index._data.shape), index=grid, accumulate=True)
+
+
+def _dim_index(x: Tensor, d: int, index: Tensor, name: str) -> np.ndarray:
+    idx = index._data
+    if idx.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    idx = idx.reshape(-1).astype(np.int64)
+    size = x._data.shape[d] if x._data.ndim else 1
+    if idx.size and (idx.max() >= size or idx.min() < -size):
+        bad = int(idx.max()) if idx.max() >= size else int(idx.min())
+        msg = f"index {bad} is out of bounds for dimension {d} with size {size}"
+        if name == "index_add":
+            raise RuntimeError(msg)
+        raise IndexError(f"index_copy_(): {msg}" if name == "index_copy" else msg)
+    return np.where(idx < 0, idx + size, idx)
+
+
+def index_add(x: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """Add source's slices into x at index along dim. See torch.index_add."""
+    d = _wrap_dim(dim, x._data.ndim)
+    idx = _dim_index(x, d, index, "index_add")
+    _check_slices(x, d, idx, source, "index_add")
+    if alpha != 1:
+        source = source * alpha
+    return IndexAdd.apply(x, source, index=(slice(None),) * d + (idx,), accumulate=True)
+
+
+def _check_slices(x: Tensor, d: int, idx: np.ndarray, source: Tensor, name: str) -> None:
+    if source.dtype is not x.dtype:
+        raise RuntimeError(f"{name}_(): self ({x.dtype}) and source ({source.dtype}) must have the same scalar type")
+    want = list(x._data.shape)
+    if want:
+        want[d] = idx.size
+    if list(source._data.shape) != want and not (source._data.ndim == 0 and idx.size == 1):
+        raise RuntimeError(f"{name}_(): Source/destination tensor must have same slice shapes. Destination slice "
+                           f"shape: {list(x.shape)} at dimension {d} and source slice shape: {list(source.shape)} "
+                           f"at dimension {d}.")  # fmt: skip
+
+
+def index_copy(x: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    d = _wrap_dim(dim, x._data.ndim)
+    idx = _dim_index(x, d, index, "index_copy")
+    _check_slices(x, d, idx, source, "index_copy")
+    return IndexCopy.apply(x, source, index=(slice(None),) * d + (idx,))
+
+
+def index_fill(x: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    d = _wrap_dim(dim, x._data.ndim)
+    idx = _dim_index(x, d, index, "index_fill")
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")  # fmt: skip
+        value = value.item()
+    return IndexFillValue.apply(x, index=(slice(None),) * d + (idx,), value=_scalar_value(x, value))
+
+
+def masked_fill(x: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """x with value where mask is True. See torch.masked_fill."""
+    from .pointwise import as_operand, where
+
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value._data.ndim} dimension(s).")  # fmt: skip
+    if np.broadcast_shapes(mask._data.shape, x._data.shape) != x._data.shape:
+        return where(mask, as_operand(value, x).to(x.dtype), x)
+    m = np.broadcast_to(mask._data, x._data.shape)
+    if isinstance(value, Tensor):
+        return MaskedFillTensor.apply(x, value.to(x.dtype), mask=m)
+    return MaskedFillValue.apply(x, index=(m,), value=_scalar_value(x, value))
+
+
+def masked_scatter(x: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if source.dtype is not x.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got {x.dtype} and "
+                           f"{source.dtype}")  # fmt: skip
+    shape = np.broadcast_shapes(mask._data.shape, x._data.shape)
+    if shape != x._data.shape:
+        x = x.expand(*shape)
+    m = np.broadcast_to(mask._data, shape)
+    n = int(m.sum())
+    if n > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return MaskedScatter.apply(x, source.reshape(-1)[:n], index=(m,))
+
+
+def index_put(x: Tensor, indices: Sequence[Any], values: Tensor, accumulate: bool = False) -> Tensor:
+    index = tuple(np.asarray(i._data) if isinstance(i, Tensor) else i for i in indices)
+    index = tuple(i.astype(np.int64) if isinstance(i, np.ndarray) and i.dtype.kind in "iu" else i for i in index)
+    try:
+        target = x._data[index].shape
+    except IndexError as e:
+        raise IndexError(str(e)) from None
+    if values.dtype is not x.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {x.dtype} for the "
+                           f"destination and {values.dtype} for the source.")  # fmt: skip
+    if tuple(values._data.shape) != target:
+        values = values.expand(*target)
+    return (IndexPutAcc if accumulate else IndexPut).apply(x, values, index=index, **(
+        {"accumulate": True} if accumulate else {}))  # fmt: skip
+
+
+def put(x: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    n = x._data.size
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {index.dtype}")
+    if idx.size != source._data.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                           f"source.numel() = {source._data.size}, index.numel() = {idx.size}")  # fmt: skip
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = int(idx.max()) if idx.max() >= n else int(idx.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    flat = np.where(idx < 0, idx + n, idx).reshape(-1)
+    grid = np.unravel_index(flat, x._data.shape) if x._data.ndim else ()
+    return Put.apply(x, source.reshape(-1) if x._data.ndim else source.reshape(()), index=tuple(grid),
+                     accumulate=accumulate)  # fmt: skip
+
+
+def _embed_check(x: Tensor, src: Tensor, view: Tensor, name: str) -> None:
+    if tuple(src.shape) != tuple(view.shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(view.shape)}")  # fmt: skip
+
+
+def select_scatter(x: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    v = select(x.detach(), dim, index)
+    _embed_check(x, src, v, "select_scatter")
+    d = _wrap_dim(dim, x._data.ndim)
+    i = index + x._data.shape[d] if index < 0 else index
+    return SelectScatter.apply(x, src, index=(slice(None),) * d + (i,))
+
+
+def slice_scatter(x: Tensor, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+                  step: int = 1) -> Tensor:  # fmt: skip
+    d = _wrap_dim(dim, x._data.ndim)
+    sl = (slice(None),) * d + (slice(start, end, step),)
+    target = x._data[sl].shape
+    if tuple(src.shape) != target:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(target)}")  # fmt: skip
+    return SliceScatter.apply(x, src, index=sl)
+
+
+def diagonal_scatter(x: Tensor, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    nd = x._data.ndim
+    d1, d2 = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
+    n1, n2 = x._data.shape[d1], x._data.shape[d2]
+    k = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
+    i1 = np.arange(k) - min(offset, 0)
+    i2 = np.arange(k) + max(offset, 0)
+    rest = [s for j, s in enumerate(x._data.shape) if j not in (d1, d2)]
+    if list(src.shape) != rest + [k]:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {rest + [k]}")  # fmt: skip
+    # an index that walks the diagonal: the other dims broadcast in front, the diagonal last (as diagonal() does)
+    others = [j for j in range(nd) if j not in (d1, d2)]
+    index: list[Any] = [None] * nd
+    for p, j in enumerate(others):
+        shape = [1] * (len(others) + 1)
+        shape[p] = x._data.shape[j]
+        index[j] = np.arange(x._data.shape[j]).reshape(shape)
+    tail = [1] * len(others) + [k]
+    index[d1], index[d2] = i1.reshape(tail), i2.reshape(tail)
+    return DiagonalScatter.apply(x, src, index=tuple(index))
+
+
+# ---------------------------------------------------------------- issue 3: sets, bins and combinations (helper D)
+def _return_type2(name: str, fields: tuple[str, str]) -> type:
+    from collections import namedtuple
+
+    from .reduce import return_types
+
+    base = namedtuple(f"_{name}", fields)  # type: ignore[misc]
+
+    def _repr(self: Any) -> str:
+        return f"torch.return_types.{name}(\n{fields[0]}={self[0]!r},\n{fields[1]}={self[1]!r})"
+
+    def _new(cls: type, *args: Any, **kw: Any) -> Any:
+        if len(args) == 1 and not kw:  # torch's structseq also takes one sequence
+            args = tuple(args[0])
+        return base.__new__(cls, *args, **kw)
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": _repr, "__new__": _new})
+    setattr(return_types, name, cls)
+    return cls
+
+
+_HistogramResult = _return_type2("histogram", ("hist", "bin_edges"))
+
+
+def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+           dim: int | None = None) -> Any:  # fmt: skip
+    """The distinct elements (sorted, as torch's CPU kernel always gives them). See torch.unique."""
+    a = x._data
+    if dim is None:
+        vals, inv, cnt = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
+        inv = inv.reshape(a.shape)
+    else:
+        d = _wrap_dim(dim, a.ndim)
+        vals, inv, cnt = np.unique(a, return_inverse=True, return_counts=True, axis=d)
+        inv = inv.reshape(-1)
+    out = [_wrap(vals.astype(a.dtype, copy=False))]
+    if return_inverse:
+        out.append(_wrap(inv.astype(np.int64)))
+    if return_counts:
+        out.append(_wrap(cnt.astype(np.int64)))
+    return tuple(out) if len(out) > 1 else out[0]
+
+
+def unique_consecutive(x: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:  # fmt: skip
+    a = x._data
+    if dim is None:
+        flat = a.reshape(-1)
+        starts = np.concatenate([[True], flat[1:] != flat[:-1]]) if flat.size else np.zeros(0, bool)
+        vals = flat[starts]
+        inv = (np.cumsum(starts) - 1).reshape(a.shape)
+    else:
+        d = _wrap_dim(dim, a.ndim)
+        m = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+        starts = np.concatenate([[True], (m[1:] != m[:-1]).any(1)]) if m.shape[0] else np.zeros(0, bool)
+        vals = np.compress(starts, a, axis=d)
+        inv = np.cumsum(starts) - 1
+    cnt = np.diff(np.append(np.flatnonzero(starts), starts.size))
+    out = [_wrap(np.ascontiguousarray(vals))]
+    if return_inverse:
+        out.append(_wrap(inv.astype(np.int64)))
+    if return_counts:
+        out.append(_wrap(cnt.astype(np.int64)))
+    return tuple(out) if len(out) > 1 else out[0]
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None, sorter: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Insertion points of input into the innermost dim of sorted_sequence. See torch.searchsorted."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")  # fmt: skip
+        right = side == "right"
+    seq = sorted_sequence._data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+    scalar = not isinstance(input, Tensor)
+    v = np.asarray(input) if scalar else input._data
+    if seq.ndim == 1:
+        r = np.searchsorted(seq, v, side="right" if right else "left")
+    else:
+        if seq.shape[:-1] != v.shape[:-1]:
+            raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                               f"dimensions of boundaries tensor and input value tensor must match, but we got "
+                               f"boundaries tensor {list(seq.shape)} and input value tensor {list(v.shape)}")  # fmt: skip
+        cmp = np.less_equal if right else np.less
+        r = cmp(seq[..., None, :], v[..., :, None]).sum(-1)  # how many boundaries sit before each value
+    return _wrap(np.asarray(r).astype(np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def bincount(x: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    a = x._data
+    if a.ndim != 1 or a.dtype.kind not in "iub":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if a.size and a.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return _wrap(np.bincount(a, minlength=minlength).astype(np.int64))
+    w = weights._data
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
+    return _wrap(np.bincount(a, weights=w.astype(np.float64), minlength=minlength).astype(dt))
+
+
+def histogram(x: Tensor, bins: Any = 100, *, range: Sequence[float] | None = None, weight: Tensor | None = None,
+              density: bool = False) -> Any:  # fmt: skip
+    """Histogram of x's values; returns (hist, bin_edges). See torch.histogram."""
+    a = x._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"torch.histogram: input tensor and bins tensors should have the same dtype, but got "
+                           f"input {x.dtype} and bins {x.dtype}")  # fmt: skip
+    b = bins._data if isinstance(bins, Tensor) else bins
+    w = None if weight is None else weight._data.reshape(-1)
+    hist, edges = np.histogram(a.reshape(-1), bins=b, range=range, weights=w, density=density)
+    return _HistogramResult(_wrap(hist.astype(a.dtype)), _wrap(edges.astype(a.dtype)))
+
+
+def combinations(x: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:
+    """All length-r combinations of a 1-D tensor's elements. See torch.combinations."""
+    if x._data.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _wrap(np.zeros(0, x._data.dtype))
+    n = x._data.shape[0]
+    grids = meshgrid(*([x] * r), indexing="ij")
+    ar = np.indices((n,) * r)
+    le = np.less_equal if with_replacement else np.less
+    mask = np.ones((n,) * r, bool)
+    for i in range(r - 1):
+        mask &= le(ar[i], ar[i + 1])
+    m = _wrap(mask)
+    return stack([g.masked_select(m) for g in grids], 1)
+
+
+
+class BlockDiag(Op):
+    __slots__ = ("shapes",)
+
+    def __init__(self, shapes: tuple) -> None:
+        self.shapes = shapes  # each input as 2-D
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        rows = sum(s[0] for s in self.shapes)
+        cols = sum(s[1] for s in self.shapes)
+        out = np.zeros((rows, cols), dtype=xs[0].dtype if xs else np.float32)
+        r = c = 0
+        for x, (h, w) in zip(xs, self.shapes):
+            out[r : r + h, c : c + w] = x.reshape(h, w)
+            r, c = r + h, c + w
+        return out
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        outs, r, c = [], 0, 0
+        for (h, w), (shape, _), (nf, _) in zip(self.shapes, self._meta, self.next_functions):
+            outs.append(grad[r : r + h, c : c + w].reshape(shape) if nf is not None else None)
+            r, c = r + h, c + w
+        return tuple(outs)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The tensors on the diagonal of a zero matrix. See torch.block_diag."""
+    for i, t_ in enumerate(tensors):
+        if t_._data.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t_._data.ndim} dimensions")  # fmt: skip
+    if not tensors:
+        return _wrap(np.zeros((0, 0), np.float32))
+    shapes = tuple((1, 1) if t_._data.ndim == 0 else (1, t_._data.shape[0]) if t_._data.ndim == 1
+                   else t_._data.shape for t_ in tensors)  # fmt: skip
+    return BlockDiag.apply(*_promote_all(list(tensors)), shapes=shapes)
+
+
+class Cdist(Op):
+    """Pairwise p-norm distances between the rows of x1 and x2."""
+
+    __slots__ = ("p",)
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        diff = np.abs(a[..., :, None, :] - b[..., None, :, :])
+        p = self.p
+        if p == 0:
+            return (diff != 0).sum(-1).astype(a.dtype)
+        if p == float("inf"):
+            return diff.max(-1) if diff.shape[-1] else diff.sum(-1)
+        if p == 1:
+            return diff.sum(-1)
+        if p == 2:
+            return np.sqrt((diff * diff).sum(-1))
+        return (diff**p).sum(-1) ** (1.0 / p)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        from .pointwise import where
+
+        a, b = self.inputs
+        p = self.p
+        diff = a.unsqueeze(-2) - b.unsqueeze(-3)
+        g, d = grad.unsqueeze(-1), out.unsqueeze(-1)
+        if p == 0:
+            w = diff * 0.0
+        elif p == 1:
+            w = g * diff.sign()
+        elif p == float("inf"):
+            hit = diff.abs() == d
+            w = where(hit, g * diff.sign(), 0.0)  # torch: every tied maximum gets the whole gradient
+        else:
+            safe = where(d == 0, 1.0, d)
+            ad = diff.abs()
+            w = where((d == 0) | (ad == 0), 0.0, g * diff.sign() * where(ad == 0, 1.0, ad) ** (p - 1) / safe ** (p - 1))
+        return w.sum(-2), -w.sum(-3)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    if x1._data.ndim < 2 or x2._data.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1._data.ndim}D")
+    if x1._data.shape[-1] != x2._data.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1._data.shape[-1]} X2: "
+                           f"{x2._data.shape[-1]}")  # fmt: skip
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if x1.dtype.is_floating_point is False:
+        raise RuntimeError(f"cdist only supports floating-point dtypes, X1 got: {x1.dtype}")
+    return Cdist.apply(x1, x2, p=float(p))
+
+
+_REDUCE_IDENTITY = {"sum": 0, "mean": 0, "prod": 1}
+
+
+class ScatterReduce(Op):
+    """x.scatter_reduce(dim, index, src, reduce, include_self): src folded into x at index by sum, prod, mean,
+    amax or amin."""
+
+    __slots__ = ("dim", "grid", "include_self", "reduce")
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, dim: int, grid: tuple, reduce: str, include_self: bool) -> None:
+        self.dim, self.grid, self.reduce, self.include_self = dim, grid, reduce, include_self
+
+    def _counts(self, shape: tuple) -> np.ndarray:
+        n = np.zeros(shape, np.int64)
+        np.add.at(n, self.grid, 1)
+        return n
+
+    def forward(self, x: np.ndarray, src: np.ndarray) -> np.ndarray:
+        out = x.copy()
+        red, grid = self.reduce, self.grid
+        if not self.include_self:
+            if red in _REDUCE_IDENTITY:
+                out[grid] = _REDUCE_IDENTITY[red]
+            elif out.dtype.kind == "f":
+                out[grid] = -np.inf if red == "amax" else np.inf
+            else:
+                info = np.iinfo(out.dtype) if out.dtype != np.bool_ else None
+                out[grid] = (info.min if red == "amax" else info.max) if info else red != "amax"
+        ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[red]
+        ufunc.at(out, grid, src[tuple(slice(0, s) for s in grid[self.dim].shape)])
+        if red == "mean":
+            n = self._counts(x.shape) + (1 if self.include_self else 0)
+            n = np.maximum(n, 1)
+            out = out // n.astype(out.dtype) if out.dtype.kind in "iu" else (out / n).astype(out.dtype)
+        return out
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+
+        x, src = self.inputs
+        red, d, grid = self.reduce, self.dim, self.grid
+        idx = grid[d]
+        if tuple(src.shape) != idx.shape:
+            src = src[tuple(slice(0, s) for s in idx.shape)]
+        hit = self._counts(x.shape) > 0  # the places src was folded into
+        keep = _wrap(~hit) if not self.include_self else None
+        if red == "sum":
+            gx = grad if keep is None else grad * keep
+            gs = grad.gather(d, _wrap(idx))
+        elif red == "mean":
+            n = self._counts(x.shape) + (1 if self.include_self else 0)
+            g = grad / _wrap(np.maximum(n, 1).astype(grad._data.dtype))
+            gx = g if keep is None else g * keep
+            gs = g.gather(d, _wrap(idx))
+        elif red == "prod":
+            # NOTE: the quotient form; torch also handles exact zeros in x and src, which this does not
+            go = grad * out
+            gx = go / x if keep is None else grad * keep
+            gs = go.gather(d, _wrap(idx)) / src
+        else:
+            res = out._data
+            self_hit = x._data == res  # NOTE: torch counts a tie with self even when include_self=False
+            src_hit = np.take_along_axis(res, idx, axis=d) == src._data
+            n = self_hit.astype(np.int64)
+            np.add.at(n, grid, src_hit.astype(np.int64))
+            g = grad / _wrap(np.maximum(n, 1).astype(grad._data.dtype))
+            gx = g * _wrap(self_hit if keep is None else self_hit & ~hit)
+            gs = g.gather(d, _wrap(idx)) * _wrap(src_hit)
+        if tuple(gs.shape) != self._meta[1][0]:
+            gs = _pad_to(gs, self._meta[1][0])
+        return gx, gs
+
+
+def _pad_to(g: Tensor, shape: tuple) -> Tensor:
+    """g written into zeros of a larger shape (src bigger than index: its extra elements get no gradient)."""
+    return Embed.apply(g, index=tuple(slice(0, s) for s in g.shape), shape=shape)
+
+
+def scatter_reduce(x: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *, include_self: bool = True
+                   ) -> Tensor:  # fmt: skip
+    """Fold src into x at index along dim by a reduction. See torch.scatter_reduce."""
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    d = _wrap_dim(dim, x._data.ndim)
+    _same_dtype(x, src, "scatter_reduce")
+    grid = _scatter_grid(x, d, index, src, "scatter_reduce")
+    return ScatterReduce.apply(x, src, dim=d, grid=grid, reduce=reduce, include_self=include_self)
+
+
+# ---------------------------------------------------------------- issue 3: as_strided (helper D)
+def _offsets(shape: tuple, strides: tuple, offset: int) -> np.ndarray:
+    """The storage position (in elements) of every element of a strided view."""
+    out = np.full(shape, offset, dtype=np.int64)
+    for k, (n, s) in enumerate(zip(shape, strides)):
+        view = [1] * len(shape)
+        view[k] = n
+        out = out + (np.arange(n, dtype=np.int64) * s).reshape(view)
+    return out
+
+
+class AsStridedView(ViewOp):
+    """x.as_strided(size, stride, storage_offset): a view of x's storage with any geometry."""
+
+    __slots__ = ("in_offsets", "n", "offset", "out_offsets", "shape", "strides")
+    node_name = "AsStridedBackward0"
+
+    def __init__(self, shape: tuple, strides: tuple, offset: int, in_offsets: np.ndarray, n: int) -> None:
+        self.shape, self.strides, self.offset, self.in_offsets, self.n = shape, strides, offset, in_offsets, n
+        self.out_offsets = _offsets(shape, strides, offset)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        from .._storage import _flat, _root
+
+        flat = _flat(_root(x))
+        isz = x.itemsize
+        return _restride(flat[self.offset :] if flat.size else flat, tuple(s * isz for s in self.strides),
+                         shape=self.shape, writeable=x.flags.writeable)  # fmt: skip
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return AsStridedGrad.apply(grad, src=self.out_offsets, dst=self.in_offsets, n=self.n)
+
+
+class AsStridedGrad(Op):
+    """Add g into a zero storage at the positions src, then read the storage at the positions dst."""
+
+    __slots__ = ("dst", "n", "src")
+    node_name = "AsStridedBackwardBackward0"
+
+    def __init__(self, src: np.ndarray, dst: np.ndarray, n: int) -> None:
+        self.src, self.dst, self.n = src, dst, n
+
+    def forward(self, g: np.ndarray) -> np.ndarray:
+        buf = np.zeros(self.n, dtype=g.dtype)
+        np.add.at(buf, self.src, g)
+        return buf[self.dst]
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return AsStridedGrad.apply(grad, src=self.dst, dst=self.src, n=self.n)  # the transposed map
+
+
+def as_strided(x: Tensor, size: Sequence[int], stride: Sequence[int], storage_offset: int | None = None) -> Tensor:
+    from .._storage import _flat, _root
+
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {list(stride)}")
+    off = x.storage_offset() if storage_offset is None else int(storage_offset)
+    n = _flat(_root(x._data)).size
+    need = off + 1 + sum((a - 1) * b for a, b in zip(size, stride)) if all(size) else 0
+    if need > n:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {off}, and itemsize "
+                           f"{x._data.itemsize} requiring a storage size of {need * x._data.itemsize} are out of "
+                           f"bounds for storage of size {n * x._data.itemsize}")  # fmt: skip
+    isz = x._data.itemsize
+    in_offsets = _offsets(x._data.shape, tuple(s // isz for s in x._data.strides), x.storage_offset())
+    return AsStridedView.apply(x, shape=size, strides=stride, offset=off, in_offsets=in_offsets, n=n)

@@ -1496,3 +1496,920 @@ def xlogy(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
         input = as_operand(input, other)
     r = binary(Xlogy, input, other)
     return r if out is None else _write_out(out, r)
+
+
+# ---------------------------------------------------------------- issue 3: more pointwise math (helper A)
+_LN2 = float(np.log(2.0))
+_LN10 = float(np.log(10.0))
+_PI = float(np.pi)
+_SQRT_PI_OVER_2 = float(np.sqrt(np.pi) / 2)
+
+
+def _half_in_float(fn: Any, x: np.ndarray) -> np.ndarray:
+    """fn(x) in x's dtype; float16 computes in float32 and rounds once, as torch's CPU kernels."""
+    with np.errstate(all="ignore"):
+        if x.dtype == np.float16:
+            return np.asarray(fn(x.astype(np.float32))).astype(np.float16)
+        return np.asarray(fn(x))
+
+
+class Expm1(_FloatUnary):
+    __slots__ = ()
+    save_output = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.expm1, x)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        return grad * (out + 1)
+
+
+class Log1p(_FloatUnary):
+    __slots__ = ()
+    node_name = "Log1PBackward0"
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.log1p, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad / (self.inputs[0] + 1)
+
+
+class Log2(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.log2, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad / (self.inputs[0] * _LN2)
+
+
+class Log10(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.log10, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad / (self.inputs[0] * _LN10)
+
+
+class Exp2(_FloatUnary):
+    __slots__ = ()
+    save_output = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.exp2, x)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        return grad * (out * _LN2)
+
+
+class Rsqrt(_FloatUnary):
+    __slots__ = ()
+    save_output = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(lambda v: 1 / np.sqrt(v), x)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        return grad * (out * out * out * -0.5)
+
+
+class Sin(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.sin, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * self.inputs[0].cos()
+
+
+class Cos(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.cos, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * -self.inputs[0].sin()
+
+
+class Tan(_FloatUnary):
+    __slots__ = ()
+    save_output = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.tan, x)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        return grad * (out * out + 1)
+
+
+class Asin(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.arcsin, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad * (1 - x * x).rsqrt()
+
+
+class Acos(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.arccos, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad * -(1 - x * x).rsqrt()
+
+
+class Atan(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.arctan, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad / (x * x + 1)
+
+
+class Sinh(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.sinh, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * self.inputs[0].cosh()
+
+
+class Cosh(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.cosh, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * self.inputs[0].sinh()
+
+
+class Asinh(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.arcsinh, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad * (x * x + 1).rsqrt()
+
+
+class Acosh(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.arccosh, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad * ((x - 1).rsqrt() * (x + 1).rsqrt())
+
+
+class Atanh(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.arctanh, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad / (1 - x * x)
+
+
+class Floor(Unary):
+    """floor: integer inputs are returned as a copy; the gradient is zero everywhere."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return x.copy() if x.dtype.kind in "biu" else np.floor(x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * 0.0
+
+
+class Ceil(Floor):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return x.copy() if x.dtype.kind in "biu" else np.ceil(x)
+
+
+class Trunc(Floor):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return x.copy() if x.dtype.kind in "biu" else np.trunc(x)
+
+
+class Round(Floor):
+    """round half to even, as torch's nearbyint."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return x.copy() if x.dtype.kind in "biu" else np.round(x)
+
+
+class RoundDecimals(Floor):
+    __slots__ = ("decimals",)
+    node_name = "RoundBackward1"
+
+    def __init__(self, decimals: int) -> None:
+        self.decimals = decimals
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind in "biu":
+            return x.copy()
+        d = self.decimals
+        # NOTE: torch scales by 10**d, rounds half to even, and scales back (negative d divides first)
+        with np.errstate(all="ignore"):
+            if d >= 0:
+                s = x.dtype.type(10.0**d)
+                return np.round(x * s) / s
+            s = x.dtype.type(10.0 ** (-d))
+            return np.round(x / s) * s
+
+
+class Sgn(Floor):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return Sign.forward(x)
+
+
+class Frac(Unary):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind in "biu":
+            raise NotImplementedError(f"\"frac_cpu\" not implemented for '{_FROM_NP[x.dtype]._storage}'")
+        return x - np.trunc(x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad
+
+
+class Sinc(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return _half_in_float(np.sinc, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        px = x * _PI
+        d = (px * px.cos() - px.sin()) / (px * x)
+        return grad * where(x == 0, 0.0, d)
+
+
+class Deg2Rad(_FloatUnary):
+    __slots__ = ()
+    scale = _PI / 180.0
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return _half_in_float(lambda v: v * self.scale, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * self.scale
+
+
+class Rad2Deg(Deg2Rad):
+    __slots__ = ()
+    scale = 180.0 / _PI
+
+
+class Erfc(_FloatUnary):
+    __slots__ = ()
+    save_inputs = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        dt = x.dtype
+        a = x.astype(np.float64)
+        r = 1.0 - erf_np(a)
+        far = a > 2.0  # NOTE: 1 - erf(x) cancels for large x: use the continued fraction for erfc directly
+        s = a[far]
+        if s.size:
+            f = s.copy()
+            for k in range(40, 0, -1):
+                f = s + (k / 2.0) / f
+            r[far] = np.exp(-s * s) * _INV_SQRT_PI / f
+        return r.astype(dt, copy=False)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        return grad * ((-(x * x)).exp() * -_TWO_OVER_SQRT_PI)
+
+
+def erfinv_np(p: np.ndarray) -> np.ndarray:
+    """erfinv without SciPy: Giles' single-precision approximation, then Newton steps on erf in float64."""
+    dt = p.dtype
+    a = p.astype(np.float64)
+    with np.errstate(all="ignore"):
+        w = -np.log((1.0 - a) * (1.0 + a))
+        small = w < 5.0
+        ws = w - 2.5
+        wb = np.sqrt(np.where(small, 5.0, w)) - 3.0
+        cs = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+              -0.00417768164, 0.246640727, 1.50140941]  # fmt: skip
+        cb = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+              0.00943887047, 1.00167406, 2.83297682]  # fmt: skip
+        ps = np.full_like(a, cs[0])
+        pb = np.full_like(a, cb[0])
+        for c1, c2 in zip(cs[1:], cb[1:]):
+            ps = ps * ws + c1
+            pb = pb * wb + c2
+        y = np.where(small, ps, pb) * a
+        fin = np.isfinite(y) & (np.abs(a) < 1)
+        for _ in range(3):
+            yf = np.where(fin, y, 0.0)
+            e = erf_np(yf) - a
+            y = np.where(fin, yf - e / (_TWO_OVER_SQRT_PI * np.exp(-yf * yf)), y)
+        y = np.where(a == 1, np.inf, np.where(a == -1, -np.inf, np.where(np.abs(a) > 1, np.nan, y)))
+    return y.astype(dt, copy=False)
+
+
+class Erfinv(_FloatUnary):
+    __slots__ = ()
+    save_output = True
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        return erfinv_np(x)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        return grad * ((out * out).exp() * _SQRT_PI_OVER_2)
+
+
+class Logit(_FloatUnary):
+    __slots__ = ("eps",)
+    save_inputs = True
+
+    def __init__(self, eps: float | None = None) -> None:
+        self.eps = eps
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        eps = self.eps
+
+        def f(v: np.ndarray) -> np.ndarray:
+            if eps is not None:
+                v = np.clip(v, eps, 1 - eps)
+            return np.log(v / (1 - v))
+
+        return _half_in_float(f, x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        g = grad / (x * (1 - x))
+        if self.eps is None:
+            return where((x < 0) | (x > 1), float("nan"), g)
+        return where((x < self.eps) | (x > 1 - self.eps), 0.0, g)
+
+
+class NanToNum(Unary):
+    __slots__ = ("nan", "neginf", "posinf")
+    save_inputs = True
+
+    def __init__(self, nan: float | None, posinf: float | None, neginf: float | None) -> None:
+        self.nan, self.posinf, self.neginf = nan, posinf, neginf
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind not in "fc":
+            return x.copy()
+        return np.nan_to_num(x, nan=0.0 if self.nan is None else self.nan, posinf=self.posinf, neginf=self.neginf)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return where(self.inputs[0].isfinite(), grad, 0.0)
+
+
+def _unary_out(r: Tensor, out: Tensor | None, name: str) -> Tensor:
+    return r if out is None else _write_out(out, r, name)
+
+
+def round(input: Tensor, *, decimals: int = 0, out: Tensor | None = None) -> Tensor:
+    """Round half to even, to `decimals` places. See torch.round."""
+    r = Round.apply(input) if decimals == 0 else RoundDecimals.apply(input, decimals=decimals)
+    return _unary_out(r, out, "round")
+
+
+def logit(input: Tensor, eps: float | None = None, *, out: Tensor | None = None) -> Tensor:
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given. See torch.logit."""
+    return _unary_out(Logit.apply(input, eps=eps), out, "logit")
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None, *,
+               out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Replace NaN, +inf and -inf by finite numbers. See torch.nan_to_num."""
+    return _unary_out(NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf), out, "nan_to_num")
+
+
+def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """input ** 2. See torch.square."""
+    if input._data.dtype == np.bool_:
+        input = _cast(input, D.int64)
+    return _unary_out(pow(input, 2), out, "square")
+
+
+def _flag(fn: Any, x: Tensor) -> Tensor:
+    return _wrap(np.asarray(fn(x._data)))
+
+
+def signbit(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Whether the sign bit is set (true for -0.0). See torch.signbit."""
+    d = input._data
+    r = _wrap(np.signbit(d) if d.dtype.kind != "b" else np.zeros(d.shape, np.bool_))
+    return _unary_out(r, out, "signbit")
+
+
+def isposinf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    d = input._data
+    r = _wrap(np.isposinf(d) if d.dtype.kind == "f" else np.zeros(d.shape, np.bool_))
+    return _unary_out(r, out, "isposinf")
+
+
+def isneginf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    d = input._data
+    r = _wrap(np.isneginf(d) if d.dtype.kind == "f" else np.zeros(d.shape, np.bool_))
+    return _unary_out(r, out, "isneginf")
+
+
+def isreal(input: Tensor) -> Tensor:
+    d = input._data
+    return _wrap(np.asarray(d.imag == 0) if d.dtype.kind == "c" else np.ones(d.shape, np.bool_))
+
+
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """|input - other| <= atol + rtol * |other|, elementwise. See torch.isclose."""
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+    return _wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+# ---------------------------------------------------------------- binary math
+class Atan2(Binary):
+    __slots__ = ()
+    int_to_float = True
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        return np.arctan2(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        r = grad / (a * a + b * b)
+        return (r * b if self.needs(0) else None), (-r * a if self.needs(1) else None)
+
+
+class _FloatBinary(Binary):
+    """A binary op torch defines only for floating types."""
+
+    __slots__ = ()
+    kernel = ""
+
+    @classmethod
+    def check(cls, a: Any) -> None:
+        dt = np.asarray(a).dtype
+        if dt.kind not in "fc":
+            raise NotImplementedError(f'"{cls.kernel}_cpu" not implemented for \'{_FROM_NP[dt]._storage}\'')
+
+
+class Hypot(_FloatBinary):
+    __slots__ = ()
+    save_output = True
+    kernel = "hypot"
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        Hypot.check(a)
+        return np.hypot(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor) -> tuple:
+        a, b = self.inputs
+        r = grad / out
+        return (r * a if self.needs(0) else None), (r * b if self.needs(1) else None)
+
+
+class Logaddexp(_FloatBinary):
+    __slots__ = ()
+    kernel = "logaddexp"
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        Logaddexp.check(a)
+        return np.logaddexp(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        ga = grad / ((b - a).exp() + 1) if self.needs(0) else None
+        gb = grad / ((a - b).exp() + 1) if self.needs(1) else None
+        return ga, gb
+
+
+class Logaddexp2(_FloatBinary):
+    __slots__ = ()
+    kernel = "logaddexp2"
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        Logaddexp2.check(a)
+        return np.logaddexp2(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        ga = grad / ((b - a).exp2() + 1) if self.needs(0) else None
+        gb = grad / ((a - b).exp2() + 1) if self.needs(1) else None
+        return ga, gb
+
+
+class Fmax(Binary):
+    """max ignoring NaN; a tie sends the whole gradient to the first operand."""
+
+    __slots__ = ()
+    forward = staticmethod(np.fmax)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        first = (a >= b) | b.isnan()
+        return where(first, grad, 0.0), where(first, 0.0, grad)
+
+
+class Fmin(Binary):
+    __slots__ = ()
+    forward = staticmethod(np.fmin)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        first = (a <= b) | b.isnan()
+        return where(first, grad, 0.0), where(first, 0.0, grad)
+
+
+class Copysign(Binary):
+    __slots__ = ()
+    int_to_float = True
+    save_output = True
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        return np.copysign(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor) -> tuple:
+        a = self.inputs[0]
+        ga = grad * where(a == 0, 0.0, out / a) if self.needs(0) else None
+        return ga, (grad * 0.0 if self.needs(1) else None)
+
+
+class CopysignScalar(Op):
+    __slots__ = ("c",)
+    node_name = "CopysignBackward1"
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, c: float) -> None:
+        self.c = c
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.copysign(x, x.dtype.type(self.c))
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        a = self.inputs[0]
+        return grad * where(a == 0, 0.0, out / a)
+
+
+class Fmod(Binary):
+    """C's fmod: the result takes the sign of the dividend."""
+
+    __slots__ = ()
+    node_name = "FmodBackward1"
+
+    def _uses_input(self, i: int, nf: tuple) -> bool:
+        return nf[1][0] is not None
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        if np.asarray(a).dtype.kind in "iu" and np.any(np.asarray(b) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.fmod(a, b)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        ga = grad if self.needs(0) else None
+        if not self.needs(1):
+            return ga, None
+        a, b = self.inputs
+        return ga, -grad * a.div(b, rounding_mode="trunc")
+
+
+class FmodScalar(Op):
+    __slots__ = ("c",)
+    node_name = "FmodBackward0"
+
+    def __init__(self, c: Any) -> None:
+        self.c = c
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return Fmod.forward(x, self.c)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad
+
+
+class Heaviside(Binary):
+    """heaviside: torch records a node whose backward is not implemented."""
+
+    __slots__ = ()
+    node_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(a: Any, b: Any) -> np.ndarray:
+        a = np.asarray(a)
+        r = np.where(a == 0, b, (a > 0).astype(a.dtype))
+        if a.dtype.kind == "f":
+            r = np.where(np.isnan(a), a, r)
+        return r.astype(a.dtype, copy=False)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+    def __repr__(self) -> str:
+        return f"<NotImplemented object at {hex(id(self))}>"
+
+
+def _binary_fn(cls: type[Binary], name: str) -> Any:
+    def f(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+        if not isinstance(input, Tensor):
+            input = as_operand(input, other)
+        if not isinstance(other, Tensor):
+            other = as_operand(other, input)
+        return _unary_out(binary(cls, input, other), out, name)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"torch.{name}, elementwise with torch's type promotion. See torch.{name}."
+    return f
+
+
+atan2 = _binary_fn(Atan2, "atan2")
+arctan2 = atan2
+hypot = _binary_fn(Hypot, "hypot")
+logaddexp = _binary_fn(Logaddexp, "logaddexp")
+logaddexp2 = _binary_fn(Logaddexp2, "logaddexp2")
+fmax = _binary_fn(Fmax, "fmax")
+fmin = _binary_fn(Fmin, "fmin")
+
+
+def heaviside(input: Tensor, values: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """0 below zero, 1 above, `values` at zero. See torch.heaviside."""
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
+    return _unary_out(binary(Heaviside, input, values), out, "heaviside")
+
+
+def copysign(input: Tensor, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """|input| with the sign of other. See torch.copysign."""
+    if isinstance(other, Tensor):
+        r = binary(Copysign, input, other)
+    else:
+        rt = result_dtype(Copysign, input, other)
+        r = CopysignScalar.apply(input if input.dtype is rt else _cast(input, rt), c=float(other))
+    return _unary_out(r, out, "copysign")
+
+
+def fmod(input: Tensor, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """C's fmod: the remainder takes the sign of the dividend. See torch.fmod."""
+    if isinstance(other, Tensor):
+        r = binary(Fmod, input, other)
+    else:
+        rt = result_dtype(Fmod, input, other)
+        r = FmodScalar.apply(input if input.dtype is rt else _cast(input, rt), c=_as_array(other, rt))
+    return _unary_out(r, out, "fmod")
+
+
+def float_power(input: Any, exponent: Any, *, out: Tensor | None = None) -> Tensor:
+    """pow in double precision (complex128 for complex operands). See torch.float_power."""
+    cplx = any((isinstance(v, Tensor) and v.is_complex()) or isinstance(v, complex) for v in (input, exponent))
+    dt = D.complex128 if cplx else D.float64
+
+    def up(v: Any) -> Any:
+        return (v if v.dtype is dt else _cast(v, dt)) if isinstance(v, Tensor) else v
+
+    return _unary_out(pow(up(input), up(exponent)), out, "float_power")
+
+
+# ---------------------------------------------------------------- lerp, addcmul, addcdiv
+class LerpScalar(Op):
+    """start + weight * (end - start) for a Python-number weight."""
+
+    __slots__ = ("w",)
+    node_name = "LerpBackward0"
+
+    def __init__(self, w: float) -> None:
+        self.w = w
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        w = self.w
+        # NOTE: torch's kernel: measured from the nearer end, so lerp(a, b, 1) is exactly b
+        return a + w * (b - a) if abs(w) < 0.5 else b - (b - a) * (1 - w)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        nf = self.next_functions
+        return (grad * (1 - self.w) if nf[0][0] is not None else None), (grad * self.w if nf[1][0] is not None
+                                                                        else None)  # fmt: skip
+
+
+class Lerp(Op):
+    __slots__ = ()
+    node_name = "LerpBackward1"
+    save_inputs = True
+
+    @staticmethod
+    def forward(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+        d = b - a
+        return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b, w = self.inputs
+        nf = self.next_functions
+        ga = grad * (1 - w) if nf[0][0] is not None else None
+        gb = grad * w if nf[1][0] is not None else None
+        gw = grad * (b - a) if nf[2][0] is not None else None
+        return ga, gb, gw
+
+
+def _check_broadcast(*ts: Tensor) -> None:
+    try:
+        np.broadcast_shapes(*[t._data.shape for t in ts])
+    except ValueError:
+        for t in ts[1:]:
+            try:
+                np.broadcast_shapes(ts[0]._data.shape, t._data.shape)
+            except ValueError:
+                _broadcast_error(ts[0].shape, t.shape)
+        raise
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any, *, out: Tensor | None = None) -> Tensor:
+    """input + weight * (end - input). See torch.lerp."""
+    if end.dtype is not input.dtype:
+        raise RuntimeError(f"expected dtype {input.dtype._storage.removesuffix('Tensor').lower()} for `end` but got "
+                           f"dtype {end.dtype.name.replace('float64', 'double').replace('float32', 'float')}")
+    _check_broadcast(input, end)
+    if isinstance(weight, Tensor):
+        _check_broadcast(input, end, weight)
+        r = Lerp.apply(input, end, weight)
+    else:
+        r = LerpScalar.apply(input, end, w=weight)
+    return _unary_out(r, out, "lerp")
+
+
+class Addcmul(Op):
+    """input + value * t1 * t2, one node."""
+
+    __slots__ = ("value",)
+    save_inputs = True
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def forward(self, x: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+        return x + self.value * (t1 * t2)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        _, t1, t2 = self.inputs
+        nf = self.next_functions
+        v = self.value
+        return ((grad if nf[0][0] is not None else None), (grad * t2 * v if nf[1][0] is not None else None),
+                (grad * t1 * v if nf[2][0] is not None else None))  # fmt: skip
+
+
+class Addcdiv(Addcmul):
+    __slots__ = ()
+
+    def forward(self, x: np.ndarray, t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return x + self.value * (t1 / t2)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        _, t1, t2 = self.inputs
+        nf = self.next_functions
+        v = self.value
+        return ((grad if nf[0][0] is not None else None), (grad * v / t2 if nf[1][0] is not None else None),
+                (-grad * v * t1 / (t2 * t2) if nf[2][0] is not None else None))  # fmt: skip
+
+
+def _addc(cls: type[Addcmul], input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any) -> Tensor:
+    rt = _clamp_dtype(input, (tensor1, tensor2))
+    if cls is Addcdiv and rt._cat < 2:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value "
+            "* torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+            "tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value "
+            "* tensor1 / tensor2), for all dtypes."
+        )
+    _check_broadcast(input, tensor1, tensor2)
+    ts = [t if t.dtype is rt else _cast(t, rt) for t in (input, tensor1, tensor2)]
+    return cls.apply(*ts, value=value)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, out: Tensor | None = None) -> Tensor:
+    """input + value * tensor1 * tensor2. See torch.addcmul."""
+    return _unary_out(_addc(Addcmul, input, tensor1, tensor2, value), out, "addcmul")
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1, out: Tensor | None = None) -> Tensor:
+    """input + value * tensor1 / tensor2. See torch.addcdiv."""
+    return _unary_out(_addc(Addcdiv, input, tensor1, tensor2, value), out, "addcdiv")
+
+
+def inplace_result(x: Tensor, fn: Any, *args: Any, **kw: Any) -> Tensor:
+    """x.op_(...) for an op with extra operands: compute out of place, then write into x (rebased under autograd)."""
+    _check_writable(x)
+    if _needs_graph(x, *args):
+        return _rebase(x, fn(_graph_alias(x, True), *args, **kw))
+    r = fn(x, *args, **kw)
+    _check_inplace(x, r.dtype)
+    np.copyto(x._data, r._data, casting="unsafe")
+    x._version[0] += 1
+    return x
+
+
+class AsinhInplace(Asinh):
+    """asinh_: torch records the in-place form under its own node name."""
+
+    __slots__ = ()
+    node_name = "AsinhBackward1"
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        raise NotImplementedError("the derivative for 'inplace version of asinh' is not implemented.")
+
+
+class AcoshInplace(Acosh):
+    __slots__ = ()
+    node_name = "AcoshBackward1"
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        raise NotImplementedError("the derivative for 'inplace version of acosh' is not implemented.")
+
+
+class AtanhInplace(Atanh):
+    __slots__ = ()
+    node_name = "AtanhBackward1"
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        raise NotImplementedError("the derivative for 'inplace version of atanh' is not implemented.")

@@ -554,3 +554,653 @@ def histc(x: Tensor, bins: int = 100, min: Any = 0, max: Any = 0, *, out: Tensor
 
         return _write_out(out, r)
     return r
+
+
+# ---------------------------------------------------------------- issue 3: products, scans, order statistics
+def _moved(x: np.ndarray, d: int) -> np.ndarray:
+    return np.moveaxis(x, d, -1)
+
+
+def _prod_others(x: np.ndarray) -> np.ndarray:
+    """For each element along the last axis, the product of the others (exact with zeros, no division)."""
+    n = x.shape[-1]
+    m = np.repeat(x[..., None, :], n, axis=-2)  # (..., i, k)
+    idx = np.arange(n)
+    m[..., idx, idx] = 1
+    return np.prod(m, axis=-1)
+
+
+class ProdAll(Op):
+    __slots__ = ()
+    node_name = "ProdBackward0"
+    save_inputs = True
+    save_output = True
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return _arr(np.prod(x, dtype=np.int64 if x.dtype.kind in "biu" else x.dtype))
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        x = self.inputs[0]
+        if MODE.enabled and not (x._data == 0).any():
+            return grad * out / x
+        others = _prod_others(x._data.reshape(1, -1)).reshape(x._data.shape)
+        return grad * _wrap(others)
+
+
+class ProdDim(Op):
+    __slots__ = ("dim", "keepdim")
+    node_name = "ProdBackward1"
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, dim: int, keepdim: bool) -> None:
+        self.dim, self.keepdim = dim, keepdim
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        dt = np.int64 if x.dtype.kind in "biu" else x.dtype
+        return _arr(np.prod(x, axis=self.dim if x.ndim else None, keepdims=self.keepdim and x.ndim > 0, dtype=dt))
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        x = self.inputs[0]
+        if not x._data.ndim:
+            return grad
+        dims = (self.dim,)
+        g = _unreduce(grad, x.shape, dims, self.keepdim)
+        if MODE.enabled and not (x._data == 0).any():
+            return g * _unreduce(out, x.shape, dims, self.keepdim) / x
+        others = np.moveaxis(_prod_others(_moved(x._data, self.dim)), -1, self.dim)
+        return g * _wrap(np.ascontiguousarray(others))
+
+
+def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Tensor | None = None) -> Tensor:
+    """Product of elements, over all of them or along dim. See torch.prod.
+
+    >>> ember.tensor([1., 2., 3.]).prod()
+    tensor(6.)
+    """
+    if dtype is not None:
+        from .pointwise import _cast
+
+        x = _cast(x, D.to_dtype(dtype))
+    if dim is None:
+        r = ProdAll.apply(x)
+    else:
+        if isinstance(dim, (tuple, list)):
+            raise TypeError("prod(): argument 'dim' must be int, not " + type(dim).__name__)
+        r = ProdDim.apply(x, dim=_wrap_dim(int(dim), x._data.ndim), keepdim=keepdim)
+    if r._data.dtype == np.bool_:
+        r = _wrap(r._data.astype(np.int64))
+    return r if out is None else _out(out, r)
+
+
+def _out(out: Tensor, r: Tensor) -> Tensor:
+    from .pointwise import _write_out
+
+    return _write_out(out, r)
+
+
+def _scan_dtype(x: Tensor, dtype: Any) -> Tensor:
+    if dtype is not None:
+        from .pointwise import _cast
+
+        return _cast(x, D.to_dtype(dtype))
+    if x._data.dtype.kind in "biu":
+        return _wrap(x._data.astype(np.int64))
+    return x
+
+
+class Cumsum(Op):
+    __slots__ = ("dim", "reverse")
+
+    def __init__(self, dim: int, reverse: bool = False) -> None:
+        self.dim, self.reverse = dim, reverse
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if not x.ndim:
+            return x.copy()
+        if self.reverse:
+            return np.flip(np.cumsum(np.flip(x, self.dim), axis=self.dim, dtype=x.dtype), self.dim).copy()
+        return np.cumsum(x, axis=self.dim, dtype=x.dtype)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return Cumsum.apply(grad, dim=self.dim, reverse=not self.reverse)
+
+
+def cumsum(x: Tensor, dim: int, *, dtype: Any = None, out: Tensor | None = None) -> Tensor:
+    """Running sum along dim. See torch.cumsum.
+
+    >>> ember.tensor([1, 2, 3]).cumsum(0)
+    tensor([1, 3, 6])
+    """
+    x2 = _scan_dtype(x, dtype)
+    if x2 is not x and x._requires_grad and dtype is None:
+        x2 = x
+    r = Cumsum.apply(x2, dim=_wrap_dim(dim, x._data.ndim))
+    return r if out is None else _out(out, r)
+
+
+class Cumprod(Op):
+    __slots__ = ("dim",)
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x.copy() if not x.ndim else np.cumprod(x, axis=self.dim, dtype=x.dtype)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        x = self.inputs[0]
+        if not x._data.ndim:
+            return grad
+        if MODE.enabled and not (x._data == 0).any():
+            return Cumsum.apply(grad * out, dim=self.dim, reverse=True) / x
+        xm, gm = _moved(x._data, self.dim), _moved(grad._data, self.dim)
+        n = xm.shape[-1]
+        m = np.repeat(xm[..., None, :], n, axis=-2)  # row i: x with x_i replaced by 1
+        idx = np.arange(n)
+        m[..., idx, idx] = 1
+        part = np.cumprod(m, axis=-1) * np.triu(np.ones((n, n), dtype=xm.dtype))  # d out_j / d x_i for j >= i
+        gx = np.sum(part * gm[..., None, :], axis=-1)
+        return _wrap(np.ascontiguousarray(np.moveaxis(gx, -1, self.dim)))
+
+
+def cumprod(x: Tensor, dim: int, *, dtype: Any = None, out: Tensor | None = None) -> Tensor:
+    """Running product along dim. See torch.cumprod."""
+    r = Cumprod.apply(_scan_dtype(x, dtype), dim=_wrap_dim(dim, x._data.ndim))
+    return r if out is None else _out(out, r)
+
+
+class Logsumexp(Reduction):
+    __slots__ = ()
+    save_inputs = True
+    save_output = True
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.size == 0:
+            return _arr(np.log(np.sum(np.exp(x), axis=self.dims, keepdims=self.keepdim)))
+        m = np.max(x, axis=self.dims, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+        with np.errstate(divide="ignore"):
+            r = np.log(np.sum(np.exp(x - m), axis=self.dims, keepdims=True)) + m
+        return _arr(r if self.keepdim else np.squeeze(r, self.dims))
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        x = self.inputs[0]
+        g = _unreduce(grad, x.shape, self.dims, self.keepdim)
+        return g * (x - _unreduce(out, x.shape, self.dims, self.keepdim)).exp()
+
+
+def logsumexp(x: Tensor, dim: Any, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
+    """log(sum(exp(x))) along dim, computed stably. See torch.logsumexp."""
+    if x._data.dtype.kind not in "fc":
+        from .pointwise import _cast
+
+        x = _cast(x, D.float32)
+    r = Logsumexp.apply(x, dims=_reduce_dims(x, dim) if x._data.ndim else (), keepdim=keepdim)
+    return r if out is None else _out(out, r)
+
+
+class Nansum(Reduction):
+    __slots__ = ()
+    save_inputs = True
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return _arr(np.nansum(x, axis=self.dims, keepdims=self.keepdim, dtype=np.int64 if x.dtype.kind in "biu" else x.dtype))
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        g = _unreduce(grad, x.shape, self.dims, self.keepdim)
+        return g.masked_fill(x.isnan(), 0.0)
+
+
+def nansum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Tensor | None = None) -> Tensor:
+    """Sum, treating NaN as zero. See torch.nansum."""
+    if dtype is not None:
+        from .pointwise import _cast
+
+        x = _cast(x, D.to_dtype(dtype))
+    r = Nansum.apply(x, dims=_reduce_dims(x, dim), keepdim=keepdim)
+    return r if out is None else _out(out, r)
+
+
+def nanmean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Tensor | None = None) -> Tensor:
+    """Mean of the non-NaN elements. See torch.nanmean."""
+    if dtype is not None:
+        from .pointwise import _cast
+
+        x = _cast(x, D.to_dtype(dtype))
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"nanmean(): expected input to have floating point or complex dtype but got {x.dtype._storage}"
+        )
+    n = _wrap(_arr(np.sum(~np.isnan(x._data), axis=_reduce_dims(x, dim), keepdims=keepdim)))
+    r = nansum(x, dim, keepdim) / n
+    return r if out is None else _out(out, r)
+
+
+def count_nonzero(x: Tensor, dim: Any = None) -> Tensor:
+    """Number of non-zero elements, over all dims or the given ones. See torch.count_nonzero."""
+    return _wrap(_arr(np.count_nonzero(x._data, axis=_dims(x, dim))).astype(np.int64))
+
+
+class _Pair(Op):
+    """A reduction with two differentiable outputs (var_mean, std_mean, aminmax): one node, as torch records it."""
+
+    __slots__ = ("dims", "keepdim", "correction", "_n_outputs")
+    save_inputs = True
+
+    @classmethod
+    def run(cls, x: Tensor, dims: Any, keepdim: bool, correction: float = 0.0) -> tuple[Tensor, Tensor]:
+        op = cls.__new__(cls)
+        op.dims, op.keepdim, op.correction, op._n_outputs = dims, keepdim, correction, 2
+        a, b = op.pair(x._data)
+        outs = (_wrap(_arr(a)), _wrap(_arr(b)))
+        if MODE.enabled and x._requires_grad:
+            op._link((x,), outs[0])
+            outs[1].grad_fn, outs[1]._requires_grad, outs[1]._output_nr = op, True, 1
+        return outs
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        total = None
+        for i, g in enumerate(grads):
+            if g is not None:
+                part = self.part(i, x, g)
+                total = part if total is None else total + part
+        return total if total is not None else x * 0.0
+
+
+class VarMean(_Pair):
+    __slots__ = ()
+
+    def pair(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        v = Var(self.dims, self.keepdim, self.correction).forward(x)
+        m = Mean(self.dims, self.keepdim).forward(x)
+        return (np.sqrt(v) if type(self) is StdMean else v), m
+
+    def part(self, i: int, x: Tensor, g: Tensor) -> Tensor:
+        n = _count(x.shape, self.dims)
+        if i == 1:
+            return _unreduce(g, x.shape, self.dims, self.keepdim) / n
+        centred = x - x.mean(self.dims, keepdim=True)
+        if type(self) is StdMean:
+            s = x.std(self.dims, keepdim=self.keepdim, correction=self.correction)
+            return _unreduce(g / s, x.shape, self.dims, self.keepdim) * (1.0 / (n - self.correction)) * centred
+        return _unreduce(g, x.shape, self.dims, self.keepdim) * (2.0 / (n - self.correction)) * centred
+
+
+class StdMean(VarMean):
+    __slots__ = ()
+
+
+def _var_mean(cls: Any, name: str, x: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    _float_only(x, name)
+    dims, c = _reduce_dims(x, dim), _correction(unbiased, correction)
+    _check_dof(x, dims, c, name)
+    return cls.run(x, dims, keepdim, c)
+
+
+def var_mean(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Any:
+    """(variance, mean) in one pass. See torch.var_mean."""
+    return _var_mean(VarMean, "var_mean", x, dim, unbiased, keepdim, correction)
+
+
+def std_mean(x: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Any:
+    """(standard deviation, mean) in one pass. See torch.std_mean."""
+    return _var_mean(StdMean, "std_mean", x, dim, unbiased, keepdim, correction)
+
+
+class Aminmax(_Pair):
+    __slots__ = ()
+
+    def pair(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.min(x, axis=self.dims, keepdims=self.keepdim), np.max(x, axis=self.dims, keepdims=self.keepdim)
+
+    def part(self, i: int, x: Tensor, g: Tensor) -> Tensor:
+        return _even(x, g, self.dims, self.keepdim, i)
+
+
+def _even(x: Tensor, g: Tensor, dims: Any, keepdim: bool, is_max: int) -> Tensor:
+    """The gradient of amin/amax: shared evenly among the elements equal to the extreme."""
+    ks = _keep_shape(x.shape, dims)
+    ext = _wrap(np.max(x._data, axis=dims, keepdims=True) if is_max else np.min(x._data, axis=dims, keepdims=True))
+    mask = x == ext
+    gk = g if keepdim else g.reshape(ks)
+    return mask * (gk / mask.sum(dims, keepdim=True))
+
+
+_AMM = namedtuple("_AMM", ["min", "max"])
+
+
+class _aminmax(_AMM):  # noqa: N801
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+_aminmax.__name__ = _aminmax.__qualname__ = "aminmax"
+return_types.aminmax = _aminmax
+
+
+def aminmax(x: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
+    """(min, max) over all elements or along dim. See torch.aminmax."""
+    dims = None if dim is None else _dims(x, dim)
+    if x._data.size == 0:
+        if dims is None:
+            raise RuntimeError(
+                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity."
+            )
+        _nonempty_dims(x, dims, "aminmax")
+    if dims is None and keepdim:
+        dims = tuple(range(x._data.ndim))
+    return _aminmax(*Aminmax.run(x, dims, keepdim))
+
+
+def _rt(name: str, fields: tuple[str, str] = ("values", "indices")) -> type:
+    base = namedtuple("_" + name, list(fields))
+
+    def rep(self: Any) -> str:
+        return f"torch.return_types.{name}(\n{fields[0]}={self[0]!r},\n{fields[1]}={self[1]!r})"
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": rep})
+    setattr(return_types, name, cls)
+    return cls
+
+
+for _n in ("median", "nanmedian", "mode", "kthvalue", "cummax", "cummin"):
+    _rt(_n)
+
+
+class _PickDim(MaxDim):
+    """values+indices along a dim chosen by `pick` (an index array, keepdims); the gradient goes to each index."""
+
+    __slots__ = ("k",)
+
+    def __init__(self, dim: int, keepdim: bool, k: int = 0) -> None:
+        self.dim, self.keepdim, self.k = dim, keepdim, k
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if x.ndim == 0:
+            self.indices = np.zeros((), np.int64)
+            return x.copy()
+        idx = self.pick(x)
+        self.indices = idx
+        vals = np.take_along_axis(x, idx, axis=self.dim)
+        return vals if self.keepdim else np.squeeze(vals, self.dim)
+
+
+class MedianDim(_PickDim):
+    __slots__ = ()
+    node_name = "MedianBackward1"
+
+    def pick(self, x: np.ndarray) -> np.ndarray:
+        order = np.argsort(x, axis=self.dim, kind="stable")  # NaN sorts last
+        n = x.shape[self.dim]
+        if type(self) is NanmedianDim:
+            cnt = np.sum(~np.isnan(x), axis=self.dim, keepdims=True)
+            k = np.where(cnt > 0, (cnt - 1) // 2, 0)
+        else:
+            k = np.full(_keep_shape(x.shape, (self.dim,)), (n - 1) // 2)
+        idx = np.take_along_axis(order, k, axis=self.dim)
+        if x.dtype.kind == "f" and type(self) is MedianDim:
+            nan = np.isnan(x)
+            has = nan.any(axis=self.dim, keepdims=True)
+            idx = np.where(has, np.argmax(nan, axis=self.dim, keepdims=True), idx)
+        return idx
+
+
+class NanmedianDim(MedianDim):
+    __slots__ = ()
+    node_name = "NanmedianBackward1"
+
+
+class Kthvalue(_PickDim):
+    __slots__ = ()
+
+    def pick(self, x: np.ndarray) -> np.ndarray:
+        order = np.argsort(x, axis=self.dim, kind="stable")
+        return np.take(order, [self.k - 1], axis=self.dim)
+
+
+class Mode(_PickDim):
+    __slots__ = ()
+
+    def pick(self, x: np.ndarray) -> np.ndarray:
+        xm = _moved(x, self.dim)
+        n = xm.shape[-1]
+        order = np.argsort(xm, axis=-1, kind="stable")
+        s = np.take_along_axis(xm, order, axis=-1)
+        new = np.ones(s.shape, bool)
+        new[..., 1:] = s[..., 1:] != s[..., :-1]
+        start = np.maximum.accumulate(np.where(new, np.arange(n), 0), axis=-1)
+        run = np.arange(n) - start + 1  # length of the run of equal values so far
+        best = np.max(run, axis=-1, keepdims=True)
+        end = np.argmax(run == best, axis=-1)[..., None]  # the smallest value among the most frequent
+        idx = np.take_along_axis(order, end, axis=-1)  # the last position of that value, as torch
+        return np.moveaxis(idx, -1, self.dim)
+
+
+class MedianAll(MaxAll):
+    __slots__ = ()
+    node_name = "MedianBackward0"
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        flat = x.reshape(-1)
+        if flat.dtype.kind == "f" and np.isnan(flat).any():
+            return np.asarray(np.nan, dtype=x.dtype)
+        return np.asarray(np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2])
+
+
+class NanmedianAll(MaxAll):
+    __slots__ = ()
+    node_name = "NanmedianBackward0"
+
+    @staticmethod
+    def forward(x: np.ndarray) -> np.ndarray:
+        flat = x.reshape(-1)
+        if flat.dtype.kind == "f":
+            flat = flat[~np.isnan(flat)]
+            if flat.size == 0:
+                return np.asarray(np.nan, dtype=x.dtype)
+        return np.asarray(np.partition(flat, (flat.size - 1) // 2)[(flat.size - 1) // 2])
+
+
+def _pick_run(cls: Any, x: Tensor, dim: int, keepdim: bool, name: str, k: int = 0) -> Any:
+    d = _wrap_dim(dim, x._data.ndim)
+    if x._data.ndim and x._data.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    op = cls(d, keepdim, k)
+    vals = _wrap(_arr(op.forward(x._data)))
+    if MODE.enabled and x._requires_grad:
+        op._link((x,), vals)
+    idx = op.indices if keepdim or not x._data.ndim else np.squeeze(op.indices, d)
+    return getattr(return_types, name)(vals, _wrap(np.asarray(idx, dtype=np.int64)))
+
+
+def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """The lower median of all elements, or (values, indices) along dim. See torch.median."""
+    if dim is None:
+        if x._data.size == 0:
+            return _wrap(np.asarray(np.nan, dtype=x._data.dtype))
+        return MedianAll.apply(x)
+    return _pick_run(MedianDim, x, dim, keepdim, "median")
+
+
+def nanmedian(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
+    """median, ignoring NaN. See torch.nanmedian."""
+    if dim is None:
+        if x._data.size == 0:
+            return _wrap(np.asarray(np.nan, dtype=x._data.dtype))
+        return NanmedianAll.apply(x)
+    return _pick_run(NanmedianDim, x, dim, keepdim, "nanmedian")
+
+
+def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    """The k-th smallest element along dim, and its index. See torch.kthvalue."""
+    n = x._data.shape[_wrap_dim(dim, x._data.ndim)] if x._data.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {_wrap_dim(dim, x._data.ndim)}")
+    return _pick_run(Kthvalue, x, dim, keepdim, "kthvalue", k)
+
+
+def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
+    """The most frequent value along dim (the smallest among ties), and an index of it. See torch.mode."""
+    return _pick_run(Mode, x, dim, keepdim, "mode")
+
+
+class Cummax(Op):
+    __slots__ = ("dim", "indices")
+    _acc = staticmethod(np.maximum.accumulate)
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if not x.ndim:
+            self.indices = np.zeros((), np.int64)
+            return x.copy()
+        vals = self._acc(x, axis=self.dim)
+        shape = [1] * x.ndim
+        shape[self.dim] = x.shape[self.dim]
+        pos = np.arange(x.shape[self.dim]).reshape(shape)
+        self.indices = np.maximum.accumulate(np.where(x == vals, pos, 0), axis=self.dim)
+        return vals
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        from .movement import ScatterAdd
+
+        shape = self._meta[0][0]
+        if not shape:
+            return grad
+        return ScatterAdd.apply(grad, dim=self.dim, index=self.indices, shape=shape)
+
+
+class Cummin(Cummax):
+    __slots__ = ()
+    _acc = staticmethod(np.minimum.accumulate)
+
+
+def _cum(cls: Any, x: Tensor, dim: int, name: str) -> Any:
+    op = cls(_wrap_dim(dim, x._data.ndim))
+    vals = _wrap(op.forward(x._data))
+    if MODE.enabled and x._requires_grad:
+        op._link((x,), vals)
+    return getattr(return_types, name)(vals, _wrap(np.asarray(op.indices, dtype=np.int64)))
+
+
+def cummax(x: Tensor, dim: int) -> Any:
+    """Running maximum along dim, and where it was found. See torch.cummax."""
+    return _cum(Cummax, x, dim, "cummax")
+
+
+def cummin(x: Tensor, dim: int) -> Any:
+    """Running minimum along dim, and where it was found. See torch.cummin."""
+    return _cum(Cummin, x, dim, "cummin")
+
+
+class Logcumsumexp(Op):
+    __slots__ = ("dim",)
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if not x.ndim:
+            return x.copy()
+        return np.logaddexp.accumulate(x, axis=self.dim).astype(x.dtype, copy=False)
+
+    def backward(self, grad: Tensor, out: Tensor) -> Tensor:
+        x = self.inputs[0]
+        if not x._data.ndim:
+            return grad
+        # d out_j / d x_i = exp(x_i - out_j) for j >= i: a reversed cumsum of grad * exp(-out), times exp(x)
+        return Cumsum.apply(grad * (-out).exp(), dim=self.dim, reverse=True) * x.exp()
+
+
+def logcumsumexp(x: Tensor, dim: int, *, out: Tensor | None = None) -> Tensor:
+    """log(cumsum(exp(x))) along dim, computed stably. See torch.logcumsumexp."""
+    r = Logcumsumexp.apply(x, dim=_wrap_dim(dim, x._data.ndim))
+    return r if out is None else _out(out, r)
+
+
+def diff(x: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None, append: Tensor | None = None) -> Tensor:
+    """n-th forward difference along dim. See torch.diff."""
+    from .movement import cat
+
+    if x._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = _wrap_dim(dim, x._data.ndim)
+    parts = [t for t in (prepend, x, append) if t is not None]
+    if len(parts) > 1:
+        x = cat(parts, d)
+    for _ in range(n):
+        m = x.shape[d]
+        if m == 0:
+            break
+        if x._data.dtype == np.bool_:
+            x = _wrap(np.logical_xor(np.take(x._data, range(1, m), d), np.take(x._data, range(m - 1), d)))
+        else:
+            x = x.narrow(d, 1, m - 1) - x.narrow(d, 0, m - 1)
+    return x
+
+
+def all(x: Tensor, dim: Any = None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
+    """Whether every element (along dim) is non-zero. See torch.all."""
+    r = all_any(np.all, x, dim, keepdim)
+    return r if out is None else _out(out, r)
+
+
+def any(x: Tensor, dim: Any = None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
+    """Whether any element (along dim) is non-zero. See torch.any."""
+    r = all_any(np.any, x, dim, keepdim)
+    return r if out is None else _out(out, r)
+
+
+# NOTE: the Tensor methods of these ops are attached here: the marked section of _tensor.py sits outside the class
+def _methods() -> None:
+    def cumsum(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+        return globals()["cumsum"](self, dim, dtype=dtype)
+
+    def cumprod(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+        return globals()["cumprod"](self, dim, dtype=dtype)
+
+    def prod_(self: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return prod(self, dim, keepdim, dtype=dtype)
+
+    def logsumexp_(self: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+        return logsumexp(self, dim, keepdim)
+
+    def nansum_(self: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean_(self: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return nanmean(self, dim, keepdim, dtype=dtype)
+
+    def aminmax_(self: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
+        return aminmax(self, dim=dim, keepdim=keepdim)
+
+    def all_(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return all_any(np.all, self, dim, keepdim)
+
+    def any_(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return all_any(np.any, self, dim, keepdim)
+
+    table = dict(
+        cumsum=cumsum, cumprod=cumprod, prod=prod_, logsumexp=logsumexp_, nansum=nansum_, nanmean=nanmean_,
+        aminmax=aminmax_, all=all_, any=any_, logcumsumexp=logcumsumexp, count_nonzero=count_nonzero,
+        median=median, nanmedian=nanmedian, mode=mode, kthvalue=kthvalue, cummax=cummax, cummin=cummin, diff=diff,
+    )  # fmt: skip
+    for name, fn in table.items():
+        fn.__name__ = fn.__qualname__ = name
+        setattr(Tensor, name, fn)
+
+
+_methods()
