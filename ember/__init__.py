@@ -337,11 +337,7 @@ def compile(model: _Any = None, **kwargs: _Any) -> _Any:
     return model
 
 
-# ---- issue 3, pointwise math (helper A adds exports below this line)
-from . import _tensor as _tensor_mod  # noqa: E402
-
-for _k in _tensor_mod._PointwiseMethods._NAMES:
-    setattr(Tensor, _k, vars(_tensor_mod._PointwiseMethods)[_k])
+# ---- pointwise math
 expm1 = _unary("expm1")
 log1p = _unary("log1p")
 log2 = _unary("log2")
@@ -381,13 +377,13 @@ from .ops.pointwise import (  # noqa: E402, F401
     isposinf, isreal, lerp, logaddexp, logaddexp2, logit, nan_to_num, round, signbit, square,
 )
 
-# ---- issue 3, reductions and scans (helper B adds exports below this line)
+# ---- reductions and scans
 from .ops.reduce import aminmax, count_nonzero, cummax, cummin, cumprod, cumsum, diff  # noqa: F401,E402
 from .ops.reduce import kthvalue, logcumsumexp, logsumexp, median, mode, nanmean, nanmedian, nansum  # noqa: F401,E402
 from .ops.reduce import prod, std_mean, var_mean  # noqa: F401,E402
 from .ops.reduce import all, any  # noqa: F401,E402,A004
 
-# ---- issue 3, linear algebra (helper C adds exports below this line)
+# ---- linear algebra
 from .ops.linalg import (  # noqa: E402, F401
     addbmm, addmv, addr, baddbmm, cross, diag, diag_embed, diagflat, diagonal, einsum, kron, tensordot, trace, tril,
     triu, vdot,
@@ -432,7 +428,7 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     return _la.multi_dot(matrices)
 
 
-# ---- issue 3, shape, order, selection and scatter (helper D adds exports below this line)
+# ---- shape, order, selection and scatter
 from .ops.movement import (  # noqa: E402, F401
     argsort, argwhere, atleast_1d, atleast_2d, atleast_3d, broadcast_tensors, broadcast_to, cartesian_prod,
     column_stack, dstack, flip, fliplr, flipud, hsplit, hstack, meshgrid, movedim, msort, narrow_copy,

@@ -873,8 +873,6 @@ class Tensor:
     def where(self, condition: Tensor, other: Any) -> Tensor:
         return _pw.where(condition, self, other)
 
-    def lerp(self, end: Tensor, weight: Any) -> Tensor:
-        return self + weight * (end - self)
 
     # reductions
     def sum(self, dim: Any = _NO_DIM, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
@@ -1047,11 +1045,7 @@ class Tensor:
     def masked_select(self, mask: Tensor) -> Tensor:
         return _mv.masked_select(self, mask)
 
-    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
-        return _pw.where(mask, _pw.as_operand(value, self).to(self.dtype), self)
 
-    def masked_fill_(self, mask: Tensor, value: Any) -> Tensor:
-        return _pw.copy_(self, self.masked_fill(mask, value))
 
     def gather(self, dim: int, index: Tensor) -> Tensor:
         return _mv.gather(self, dim, index)
@@ -1097,18 +1091,7 @@ class Tensor:
 
         return _fill_normal(self, mean, std, generator)
 
-
-def _rebuild_view(root: np.ndarray, offset: int, shape: tuple, strides: tuple, requires_grad: bool) -> Tensor:
-    from ._storage import view_of_root
-
-    t = _wrap(view_of_root(root, offset, shape, strides))
-    t._requires_grad = requires_grad
-    return t
-
-
-    # ---- issue 3, pointwise math (helper A adds methods below this line)
-# NOTE: the markers sit after _rebuild_view, outside class Tensor: ember/__init__.py copies these onto it
-class _PointwiseMethods:
+    # ---- pointwise math (ember/ops/pointwise.py)
     def expm1(self) -> Tensor:
         return _pw.Expm1.apply(self)
 
@@ -1170,6 +1153,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.Asin, self)
 
     arcsin = asin
+
     arcsin_ = asin_
 
     def acos(self) -> Tensor:
@@ -1179,6 +1163,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.Acos, self)
 
     arccos = acos
+
     arccos_ = acos_
 
     def atan(self) -> Tensor:
@@ -1188,6 +1173,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.Atan, self)
 
     arctan = atan
+
     arctan_ = atan_
 
     def sinh(self) -> Tensor:
@@ -1209,6 +1195,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.AsinhInplace, self)
 
     arcsinh = asinh
+
     arcsinh_ = asinh_
 
     def acosh(self) -> Tensor:
@@ -1218,6 +1205,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.AcoshInplace, self)
 
     arccosh = acosh
+
     arccosh_ = acosh_
 
     def atanh(self) -> Tensor:
@@ -1227,6 +1215,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.AtanhInplace, self)
 
     arctanh = atanh
+
     arctanh_ = atanh_
 
     def floor(self) -> Tensor:
@@ -1248,6 +1237,7 @@ class _PointwiseMethods:
         return _pw.inplace_unary(_pw.Trunc, self)
 
     fix = trunc
+
     fix_ = trunc_
 
     def frac(self) -> Tensor:
@@ -1380,6 +1370,7 @@ class _PointwiseMethods:
         return _pw.inplace_result(self, _pw.float_power, other)
 
     arctan2 = atan2
+
     arctan2_ = atan2_
 
     def lerp(self, end: Tensor, weight: Any) -> Tensor:
@@ -1400,13 +1391,53 @@ class _PointwiseMethods:
     def addcdiv_(self, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
         return _pw.inplace_result(self, _pw.addcdiv, tensor1, tensor2, value=value)
 
-    _NAMES = tuple(k for k in locals() if not k.startswith("_"))
+    # reductions and scans (ember/ops/reduce.py)
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _rd.cumsum(self, dim, dtype=dtype)
 
-    # ---- issue 3, reductions and scans (helper B adds methods below this line)
-    # NOTE: these markers sit inside _rebuild_view, not class Tensor: ember/ops/reduce.py attaches its methods
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        return _rd.cumprod(self, dim, dtype=dtype)
 
-    # ---- issue 3, linear algebra (helper C adds methods below this line)
-class _LinalgMethods:  # NOTE: outside class Tensor like the sections above; copied onto it below
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        return _rd.logsumexp(self, dim, keepdim)
+
+    def logcumsumexp(self, dim: int) -> Tensor:
+        return _rd.logcumsumexp(self, dim)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _rd.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        return _rd.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def aminmax(self, *, dim: Any = None, keepdim: bool = False) -> Any:
+        return _rd.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        return _rd.count_nonzero(self, dim)
+
+    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _rd.median(self, dim, keepdim)
+
+    def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return _rd.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return _rd.mode(self, dim, keepdim)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return _rd.kthvalue(self, k, dim, keepdim)
+
+    def cummax(self, dim: int) -> Any:
+        return _rd.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return _rd.cummin(self, dim)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return _rd.diff(self, n, dim, prepend, append)
+
+    # ---- linear algebra (ember/ops/linalg.py)
     def vdot(self, other: Tensor) -> Tensor:
         return _la.vdot(self, other)
 
@@ -1492,17 +1523,7 @@ class _LinalgMethods:  # NOTE: outside class Tensor like the sections above; cop
 
         return ember.cholesky(self, upper)
 
-
-for _k, _v in list(vars(_LinalgMethods).items()):
-    if not _k.startswith("__"):
-        setattr(Tensor, _k, _v)
-
-
-    # ---- issue 3, shape, order, selection and scatter (helper D adds methods below this line)
-
-
-# NOTE: the markers above sit after _rebuild_view, outside class Tensor, so these methods are copied onto it
-class _ShapeOrderMethods:
+    # ---- shape, order, selection and scatter (ember/ops/movement.py)
     def sort(self, dim: int = -1, descending: bool = False, *, stable: bool | None = None) -> Any:
         return _mv.sort(self, dim, descending, stable=stable)
 
@@ -1659,9 +1680,13 @@ class _ShapeOrderMethods:
                   density: bool = False) -> Any:  # fmt: skip
         return _mv.histogram(self, bins, range=range, weight=weight, density=density)
 
-for _k, _v in list(vars(_ShapeOrderMethods).items()):
-    if not _k.startswith("__"):
-        setattr(Tensor, _k, _v)
+
+def _rebuild_view(root: np.ndarray, offset: int, shape: tuple, strides: tuple, requires_grad: bool) -> Tensor:
+    from ._storage import view_of_root
+
+    t = _wrap(view_of_root(root, offset, shape, strides))
+    t._requires_grad = requires_grad
+    return t
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
