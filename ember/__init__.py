@@ -65,6 +65,9 @@ from ._creation import (  # noqa: F401
 )
 from .random import (  # noqa: F401
     Generator,
+    bernoulli,
+    multinomial,
+    poisson,
     default_generator,
     get_rng_state,
     initial_seed,
@@ -446,6 +449,8 @@ from .ops.movement import (  # noqa: E402, F401
     bincount, bucketize, combinations, histogram, searchsorted, unique, unique_consecutive,
 )
 from .ops.movement import as_strided, block_diag, cdist, scatter_reduce  # noqa: E402, F401
+from . import special  # noqa: E402, F401
+from . import fft  # noqa: E402, F401
 
 
 def __getattr__(name: str) -> _Any:

@@ -1091,6 +1091,46 @@ class Tensor:
 
         return _fill_normal(self, mean, std, generator)
 
+    def bernoulli(self, *args: Any, generator: Any = None, **kw: Any) -> Tensor:
+        from .random import bernoulli
+
+        return bernoulli(self, *args, generator=generator, **kw)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        from .random import _fill_bernoulli
+
+        return _fill_bernoulli(self, p, generator)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+        from .random import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
+    def random_(self, *args: Any, generator: Any = None, **kw: Any) -> Tensor:
+        from .random import _fill_random
+
+        return _fill_random(self, args, kw, generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        from .random import _fill_exponential
+
+        return _fill_exponential(self, lambd, generator)
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Tensor:
+        from .random import _fill_geometric
+
+        return _fill_geometric(self, p, generator)
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Tensor:
+        from .random import _fill_log_normal
+
+        return _fill_log_normal(self, mean, std, generator)
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Tensor:
+        from .random import _fill_cauchy
+
+        return _fill_cauchy(self, median, sigma, generator)
+
     # ---- pointwise math (ember/ops/pointwise.py)
     def expm1(self) -> Tensor:
         return _pw.Expm1.apply(self)

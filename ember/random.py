@@ -335,3 +335,194 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, dtype:
     _check_bounds(int(low), int(high), dt)
     vals = _rng(generator).integers(int(low), int(high), input._data.shape, dtype=np.int64).astype(dt.np)
     return _make(_like(input, vals), requires_grad, device)
+
+
+# ---------------------------------------------------------------------------------- more distributions
+# C type names the Cauchy dtype error uses
+_CAUCHY_CTYPE = {D.bool: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int",
+                 D.int32: "int", D.int64: "long int", D.complex64: "c10::complex<float>",
+                 D.complex128: "c10::complex<double>"}  # fmt: skip
+_P_MSG = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  "
+          "If so, please report an enhancement request to PyTorch.)")  # fmt: skip
+
+
+def _bernoulli_values(t: Tensor, p: Any, generator: Generator | None) -> np.ndarray:
+    shape = t._data.shape
+    if isinstance(p, Tensor):
+        _need_float(p.dtype, "bernoulli_tensor_cpu_p_")
+        pa = p.expand(shape)._data if tuple(p.shape) != shape else p._data
+        if np.any(~((pa >= 0) & (pa <= 1))):
+            raise RuntimeError(_P_MSG)
+    else:
+        if t.dtype._cat == 3:
+            raise NotImplementedError(f"\"bernoulli_scalar_cpu_\" not implemented for '{t.dtype._storage}'")
+        p = float(p)
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
+        pa = p
+    return _rng(generator).random(shape) < pa
+
+
+def bernoulli(input: Tensor, *args: Any, generator: Generator | None = None, out: Tensor | None = None,
+              **kw: Any) -> Tensor:  # fmt: skip
+    """Samples 0/1 with probability input (or a float p, keeping input's shape and dtype). See torch.bernoulli."""
+    from ._creation import _out
+
+    if "p" in kw:
+        args = (kw.pop("p"),) + args
+    if kw:
+        raise TypeError(f"bernoulli() got an unexpected keyword argument '{next(iter(kw))}'")
+    if len(args) > 1:
+        raise TypeError(f"bernoulli() takes from 1 to 2 positional arguments but {len(args) + 1} were given")
+    if args and args[0] is not None:
+        vals = _bernoulli_values(input, args[0], generator)
+    else:
+        _need_float(input.dtype, "bernoulli_tensor_cpu_p_")
+        if np.any(~((input._data >= 0) & (input._data <= 1))):
+            raise RuntimeError(_P_MSG)
+        vals = _rng(generator).random(input._data.shape) < input._data
+    return _out(out, _wrap(_like(input, vals.astype(input.dtype.np))))
+
+
+def _fill_bernoulli(t: Tensor, p: Any, generator: Generator | None) -> Tensor:
+    return _fill(t, _bernoulli_values(t, p, generator))
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Generator | None = None,
+                out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Indices sampled from the rows of input as (unnormalised) category weights. See torch.multinomial."""
+    from ._creation import _out
+
+    if input.dtype._cat != 2:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype._storage}")
+    if input._data.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    n = int(num_samples)
+    if n <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    k = input._data.shape[-1]
+    if not replacement and n > k:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    p = input._data.reshape(-1, k).astype(np.float64)
+    if replacement:
+        if not np.all(p >= 0):  # NaN fails this too, as in torch
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.all(np.isfinite(p)):
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+    elif p.size and not np.all(np.isfinite(p) & (p >= 0)):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    total = p.sum(-1, keepdims=True)
+    if np.any(total <= 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng, rows = _rng(generator), p.shape[0]
+    if replacement:
+        cdf = np.cumsum(p, -1) / total
+        cdf[:, -1] = 1.0
+        u = rng.random((rows, n))
+        # per-row searchsorted, vectorised: count the cdf entries <= u
+        idx = np.empty((rows, n), dtype=np.int64)
+        for start in range(0, rows, max(1, 2**22 // max(1, n * k))):
+            sl = slice(start, start + max(1, 2**22 // max(1, n * k)))
+            idx[sl] = (cdf[sl, None, :] <= u[sl, :, None]).sum(-1)
+        idx = np.minimum(idx, k - 1)
+    else:
+        with np.errstate(divide="ignore"):
+            keys = rng.standard_exponential((rows, k)) / p  # exponential race: zero weights come last
+        idx = np.argsort(keys, axis=-1, kind="stable")[:, :n].astype(np.int64)
+    return _out(out, _wrap(idx.reshape(*input._data.shape[:-1], n)))
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
+    """Poisson samples with rate input. See torch.poisson."""
+    _need_float(input.dtype, "poisson_cpu")
+    if input.dtype._cat == 3:
+        raise NotImplementedError(f"\"poisson_cpu\" not implemented for '{input.dtype._storage}'")
+    if np.any(input._data < 0):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return _wrap(_like(input, _rng(generator).poisson(input._data).astype(input.dtype.np)))
+
+
+_FLOAT_DIGITS = {D.float16: 11, D.float32: 24, D.float64: 53}
+_FLOAT_CTYPE = {D.float16: "c10::Half", D.float32: "float", D.float64: "double"}
+
+
+def _fill_random(t: Tensor, args: tuple, kw: dict, generator: Generator | None) -> Tensor:
+    if kw:
+        if set(kw) - {"from", "to"}:
+            got = ", ".join(f"{k}={type(v).__name__}" for k, v in kw.items())
+            raise TypeError(f"random_() received an invalid combination of arguments - got ({got}, ), but expected "
+                            "one of:\n * (*, torch.Generator generator = None)\n * (int from, int to, *, "
+                            "torch.Generator generator = None)\n * (int to, *, torch.Generator generator = None)\n")  # fmt: skip
+        args = (kw.get("from", args[0] if args else 0), kw.get("to", args[1] if len(args) > 1 else None))
+    dt = t.dtype
+    if dt._cat == 3:
+        raise NotImplementedError(f"\"random_\" not implemented for '{dt._storage}'")
+    if dt._cat == 2:
+        top = 2 ** _FLOAT_DIGITS[dt]
+    else:
+        top = 1 if dt is D.bool else int(np.iinfo(dt.np).max)
+    if not args:
+        low, high = 0, top  # inclusive
+    else:
+        if len(args) == 1:
+            low, to = 0, args[0]
+        else:
+            low, to = args[0], args[1]
+        low = int(low)
+        if to is None:
+            high = top
+            if low > high:
+                raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        else:
+            to = int(to)
+            if dt._cat == 2:
+                if low >= to:
+                    raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={to}")
+                fmax = int(np.finfo(dt.np).max)
+                if not -fmax <= low <= fmax:
+                    raise RuntimeError(f"from is out of bounds for {_FLOAT_CTYPE[dt]}")
+                if not -fmax <= to - 1 <= fmax:
+                    raise RuntimeError(f"to - 1 is out of bounds for {_FLOAT_CTYPE[dt]}")
+            else:
+                _check_bounds(low, to, dt)
+            high = to - 1
+    vals = _rng(generator).integers(low, high, t._data.shape, dtype=np.int64, endpoint=True)
+    return _fill(t, vals)
+
+
+def _continuous(t: Tensor) -> None:
+    if t.dtype._cat != 2:
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {t.dtype._storage}")  # fmt: skip
+
+
+def _fill_exponential(t: Tensor, lambd: float, generator: Generator | None) -> Tensor:
+    _continuous(t)
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
+    return _fill(t, _rng(generator).standard_exponential(t._data.shape) / lambd)
+
+
+def _fill_geometric(t: Tensor, p: float, generator: Generator | None) -> Tensor:
+    if t.dtype is D.bool or t.dtype._cat == 3:
+        raise NotImplementedError(f"\"geometric_cpu\" not implemented for '{t.dtype._storage}'")
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
+    return _fill(t, _rng(generator).geometric(p, t._data.shape))
+
+
+def _fill_log_normal(t: Tensor, mean: float, std: float, generator: Generator | None) -> Tensor:
+    if t.dtype._cat != 2:
+        raise NotImplementedError(f"\"log_normal_cpu\" not implemented for '{t.dtype._storage}'")
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
+    return _fill(t, np.exp(_rng(generator).standard_normal(t._data.shape) * std + mean))
+
+
+def _fill_cauchy(t: Tensor, median: float, sigma: float, generator: Generator | None) -> Tensor:
+    if t.dtype._cat != 2:
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a floating "
+                           f"point but you specified {_CAUCHY_CTYPE[t.dtype]}")  # fmt: skip
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
+    return _fill(t, _rng(generator).standard_cauchy(t._data.shape) * sigma + median)

@@ -526,6 +526,17 @@ def _torch_version(case: Case) -> Callable:
             "AtanhInplace": lambda a: (a * 1).atanh_(), "Heaviside": lambda a, b: a.heaviside(b)}[case.op]
 
 
+# issue 3 item 8: torch.special primitives
+CASES += [
+    C("SpecialEntr", lambda a: ember.special.entr(a), ((2, 3),), lo=0.2, hi=2.0, gradgrad=True),
+    C("SpecialXlog1Py", lambda a, b: ember.special.xlog1py(a, b), ((2, 3), (3,)), lo=0.2, hi=2.0, gradgrad=True),
+    C("I0", lambda a: ember.special.i0(a), ((2, 3),), lo=-3.0, hi=3.0, gradgrad=True),
+    C("SpecialI1", lambda a: ember.special.i1(a), ((2, 3),), lo=-3.0, hi=3.0),
+    C("SpecialNdtri", lambda a: ember.special.ndtri(a), ((2, 3),), lo=0.1, hi=0.9),
+    C("SpecialLogNdtr", lambda a: ember.special.log_ndtr(a), ((2, 3),), lo=-3.0, hi=3.0, gradgrad=True),
+]
+
+
 def _covered() -> set[str]:
     """The ops the cases test: each case's op, and a base class whose subclass differs only in its node's name
     (Resample is run only as UpsampleBilinear2D and the other torch names it is recorded under)."""

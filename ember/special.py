@@ -1,0 +1,120 @@
+"""torch.special: the special functions, under torch's names. Most reuse ember's pointwise ops; entr, xlog1py,
+i0, i1, ndtri and log_ndtr have primitives of their own in ops/special.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._tensor import Tensor
+from .ops import pointwise as _pw
+from .ops import special as _sp
+from .ops.nn import MulScalar as _MulScalar
+from .ops.nn import log_softmax as _log_softmax
+from .ops.nn import softmax as _softmax
+from .ops.reduce import logsumexp as _logsumexp
+
+__all__ = ["entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "i0", "i1", "log1p", "log_ndtr",
+           "log_softmax", "logit", "logsumexp", "ndtr", "ndtri", "round", "sinc", "softmax", "xlog1py", "xlogy"]  # fmt: skip
+
+_SQRT1_2 = 0.7071067811865476
+
+
+def _out(r: Tensor, out: Tensor | None) -> Tensor:
+    return r if out is None else _pw._write_out(out, r)
+
+
+def expit(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The logistic sigmoid. See torch.special.expit."""
+    return _out(_pw.Sigmoid.apply(input), out)
+
+
+def logit(input: Tensor, eps: float | None = None, *, out: Tensor | None = None) -> Tensor:
+    return _pw.logit(input, eps, out=out)
+
+
+def erf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _pw.erf(input, out=out)
+
+
+def erfc(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(_pw.Erfc.apply(input), out)
+
+
+def erfinv(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(input.erfinv(), out)
+
+
+def xlogy(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    return _pw.xlogy(input, other, out=out)
+
+
+def xlog1py(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """input * log1p(other), 0 where input is 0. See torch.special.xlog1py."""
+    if not isinstance(input, Tensor):
+        input = _pw.as_operand(input, other)
+    return _out(_pw.binary(_sp.SpecialXlog1Py, input, other), out)
+
+
+def entr(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """-x log x elementwise. See torch.special.entr."""
+    return _out(_sp.SpecialEntr.apply(input), out)
+
+
+def log_softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    return _log_softmax(input, dim, dtype)
+
+
+def softmax(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    return _softmax(input, dim, dtype)
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
+    return _logsumexp(input, dim, keepdim, out=out)
+
+
+def sinc(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(_pw.Sinc.apply(input), out)
+
+
+def expm1(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(_pw.Expm1.apply(input), out)
+
+
+def exp2(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(_pw.Exp2.apply(input), out)
+
+
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return _out(_pw.Log1p.apply(input), out)
+
+
+def round(input: Tensor, *, decimals: int = 0, out: Tensor | None = None) -> Tensor:
+    """Round half to even. torch.special.round records RoundBackward1 even for decimals=0."""
+    return _out(_pw.RoundDecimals.apply(input, decimals=decimals), out)
+
+
+def i0(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The modified Bessel function of the first kind, order 0. See torch.special.i0."""
+    return _out(_sp.I0.apply(input), out)
+
+
+def i1(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The modified Bessel function of the first kind, order 1. See torch.special.i1."""
+    return _out(_sp.SpecialI1.apply(input), out)
+
+
+def ndtr(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The standard normal CDF, (1 + erf(x / sqrt 2)) / 2, composed as torch does (MulBackward1 on top)."""
+    if input.dtype.is_floating_point is False:
+        input = input.to(_pw.D.get_default_dtype())
+    return _out(_MulScalar.apply(_pw.erf(input * _SQRT1_2) + 1, c=0.5), out)
+
+
+def ndtri(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The inverse of the standard normal CDF. See torch.special.ndtri."""
+    return _out(_sp.SpecialNdtri.apply(input), out)
+
+
+def log_ndtr(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """log of the standard normal CDF, accurate far into the left tail. See torch.special.log_ndtr."""
+    return _out(_sp.SpecialLogNdtr.apply(input), out)
