@@ -57,6 +57,8 @@ def _many(fn: Any, real_out: bool, default_dim: Any = None) -> Any:
     def f(input: Tensor, s: Sequence[int] | None = None, dim: Any = default_dim, norm: str | None = None) -> Tensor:
         a = _prep(input, norm)
         axes = None if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+        if axes is None and s is not None:
+            axes = tuple(range(-len(s), 0))  # torch: s alone means the last len(s) dims (NumPy 2 wants them named)
         r = fn(a, s=None if s is None else tuple(s), axes=axes, norm=norm)
         return _wrap(r, _real_of(a) if real_out else _complex_of(a))
 
