@@ -116,6 +116,18 @@ def _check_lr(lr: Any) -> None:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
+def _check_eps_betas_weight_decay(eps: float, betas: Any, weight_decay: float) -> None:
+    """The Adam family's hyper-parameter checks, in torch's order and wording."""
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
     """Register `hook(optimizer, args, kwargs)` to run before every optimizer's step()."""
     handle = RemovableHandle(_global_optimizer_pre_hooks)
