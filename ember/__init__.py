@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math as _math
+import os as _os
 import warnings as _warnings
 from typing import Any as _Any
 
@@ -451,6 +453,134 @@ from .ops.movement import (  # noqa: E402, F401
 from .ops.movement import as_strided, block_diag, cdist, scatter_reduce  # noqa: E402, F401
 from . import special  # noqa: E402, F401
 from . import fft  # noqa: E402, F401
+
+
+# ---- the rest of torch's top-level functions
+from ._creation import (  # noqa: E402, F401
+    bartlett_window, blackman_window, empty_permuted, empty_strided, hamming_window, hann_window, kaiser_window, scalar_tensor,
+)
+from .functional import cumulative_trapezoid, gradient, isin, trapezoid, trapz, unravel_index, vander  # noqa: E402,F401
+from .ops.pointwise import clamp_max, clamp_min, fill  # noqa: E402, F401
+from .ops.pointwise import rsub_alpha as rsub  # noqa: E402, F401
+from ._functions import *  # noqa: E402, F401, F403
+from ._functions import detach, is_signed  # noqa: E402, F401
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402, F401
+from .autograd import set_detect_anomaly as set_anomaly_enabled  # noqa: E402, F401
+
+def set_default_tensor_type(t: _Any) -> None:
+    """Deprecated in torch: set the default dtype from a tensor type ('torch.DoubleTensor' or the class)."""
+    _warnings.warn(
+        "torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use torch.set_default_dtype() and "
+        "torch.set_default_device() as alternatives.", UserWarning, stacklevel=2)  # fmt: skip
+    if isinstance(t, str):
+        name = t.removeprefix("torch.")
+        if name.startswith("cuda."):
+            raise TypeError(f"type {t} not available. Torch not compiled with CUDA enabled.")
+        cls = globals().get(name)
+        if cls is None:
+            raise AttributeError(f"module 'torch' has no attribute '{name}'")
+        t = cls
+    dt = getattr(t, "_legacy_dtype", None)
+    if dt is None or not dt.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    set_default_dtype(dt)
+
+
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+newaxis = None
+
+
+def typename(obj: _Any) -> str:
+    """The torch type name of a tensor ('torch.FloatTensor'), else the object's qualified class name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(type(obj), "__module__", "") or ""
+    qualname = type(obj).__qualname__
+    if module in ("", "builtins"):
+        return qualname
+    if module.startswith("ember._"):
+        module = "torch"  # ember's private modules hold what torch exposes as torch.dtype, torch.Size ...
+    elif module.startswith("ember"):
+        module = "torch" + module[len("ember"):]
+    return f"{module}.{qualname}"
+
+
+# ---- runtime settings: ember runs NumPy's kernels in one process; these record what a program asks for
+_settings = {"num_threads": _os.cpu_count() or 1, "num_interop_threads": _os.cpu_count() or 1,
+             "deterministic": False, "warn_only": False, "matmul_precision": "highest", "warn_always": False}  # fmt: skip
+
+
+def get_num_threads() -> _builtin_int:
+    return _settings["num_threads"]
+
+
+def set_num_threads(num: _builtin_int) -> None:
+    if not isinstance(num, _builtin_int) or num <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _settings["num_threads"] = num
+
+
+def get_num_interop_threads() -> _builtin_int:
+    return _settings["num_interop_threads"]
+
+
+def set_num_interop_threads(num: _builtin_int) -> None:
+    if not isinstance(num, _builtin_int) or num <= 0:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    _settings["num_interop_threads"] = num
+
+
+def use_deterministic_algorithms(mode: _builtin_bool, *, warn_only: _builtin_bool = False) -> None:
+    """ember's kernels are deterministic already; the flag is recorded for are_deterministic_algorithms_enabled."""
+    _settings["deterministic"], _settings["warn_only"] = _builtin_bool(mode), _builtin_bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> _builtin_bool:
+    return _settings["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> _builtin_bool:
+    return _settings["warn_only"]
+
+
+def get_deterministic_debug_mode() -> _builtin_int:
+    return (2 if not _settings["warn_only"] else 1) if _settings["deterministic"] else 0
+
+
+def set_deterministic_debug_mode(debug_mode: _Any) -> None:
+    modes = {"default": 0, "warn": 1, "error": 2}
+    if isinstance(debug_mode, str):
+        if debug_mode not in modes:
+            raise RuntimeError(
+                f"invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got {debug_mode}"
+            )
+        debug_mode = modes[debug_mode]
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+def get_float32_matmul_precision() -> str:
+    return _settings["matmul_precision"]
+
+
+def set_float32_matmul_precision(precision: str) -> None:
+    if precision not in ("highest", "high", "medium"):
+        _warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                       "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)  # fmt: skip
+        return
+    _settings["matmul_precision"] = precision
+
+
+def set_warn_always(b: _builtin_bool) -> None:
+    _settings["warn_always"] = _builtin_bool(b)
+
+
+def is_warn_always_enabled() -> _builtin_bool:
+    return _settings["warn_always"]
 
 
 def __getattr__(name: str) -> _Any:

@@ -410,6 +410,98 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     return _finish((base**e).astype(dt.np), requires_grad, device)
 
 
+def _window(name: str, window_length: int, periodic: bool, dtype: Any, requires_grad: bool, device: Any,
+            fn: Any) -> Tensor:  # fmt: skip
+    """A window of window_length points: fn(n, N) on n = 0..N-1, N one longer when periodic (its last point dropped)."""
+    dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
+    if dt._cat != 2:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: {dt}")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got window_length={window_length}")
+    if window_length <= 1:
+        return _finish(np.ones(window_length, dt.np), requires_grad, device)
+    n_total = window_length + 1 if periodic else window_length
+    arr = fn(np.arange(n_total, dtype=np.float64), n_total)[:window_length]
+    return _finish(arr.astype(dt.np), requires_grad, device)
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: Any = None, layout: Any = None,
+                device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The Hann window. See torch.hann_window."""
+    return _window("hann_window", window_length, periodic, dtype, requires_grad, device,
+                   lambda n, N: 0.5 - 0.5 * np.cos(2 * np.pi * n / (N - 1)))  # fmt: skip
+
+
+def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.54, beta: float = 0.46, *,
+                   dtype: Any = None, layout: Any = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The Hamming window (alpha - beta cos). See torch.hamming_window."""
+    return _window("hamming_window", window_length, periodic, dtype, requires_grad, device,
+                   lambda n, N: alpha - beta * np.cos(2 * np.pi * n / (N - 1)))  # fmt: skip
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: Any = None, layout: Any = None,
+                    device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The Blackman window. See torch.blackman_window."""
+    return _window("blackman_window", window_length, periodic, dtype, requires_grad, device,
+                   lambda n, N: 0.42 - 0.5 * np.cos(2 * np.pi * n / (N - 1)) + 0.08 * np.cos(4 * np.pi * n / (N - 1)))
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: Any = None, layout: Any = None,
+                    device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The triangular Bartlett window. See torch.bartlett_window."""
+    return _window("bartlett_window", window_length, periodic, dtype, requires_grad, device,
+                   lambda n, N: 1 - np.abs(2 * n / (N - 1) - 1))  # fmt: skip
+
+
+def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0, *, dtype: Any = None,
+                  layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """The Kaiser window I0(beta sqrt(1 - ((n - a) / a)^2)) / I0(beta), a = (N - 1) / 2. See torch.kaiser_window."""
+    def kaiser(n: np.ndarray, N: int) -> np.ndarray:
+        a = (N - 1) / 2
+        return np.i0(beta * np.sqrt(np.clip(1 - ((n - a) / a) ** 2, 0, None))) / np.i0(beta)
+
+    return _window("kaiser_window", window_length, periodic, dtype, requires_grad, device, kaiser)
+
+
+def empty_permuted(size: Any, physical_layout: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                   requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
+    """An uninitialised tensor whose dims are laid out in memory in the order physical_layout.
+    See torch.empty_permuted."""
+    size, order = tuple(size), tuple(physical_layout)
+    if len(size) != len(order):
+        raise RuntimeError(
+            f"Number of dimensions in size does not match the length of the physical_layout; i.e. len(size) = "
+            f"{len(size)} is not equal to len(physical_layout) = {len(order)}"
+        )
+    if len(set(order)) != len(order):
+        raise RuntimeError("Duplicate dim not allowed")
+    buf = np.empty(tuple(size[d] for d in order), _dtype_or_default(dtype))
+    return _finish(buf.transpose(np.argsort(order)), requires_grad, device)
+
+
+def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any = None, pin_memory: Any = None,
+                  requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """A zero-dim tensor holding the number s, of the default dtype unless dtype is given. See torch.scalar_tensor."""
+    dt = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
+    return _finish(np.array(_num(s), dtype=dt.np), requires_grad, device)
+
+
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None,
+                  requires_grad: bool = False, pin_memory: bool = False) -> Tensor:  # fmt: skip
+    """An uninitialised tensor with the given strides (in elements). See torch.empty_strided."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(
+            "mismatch in length of strides and shape"
+        )
+    dt = np.dtype(_dtype_or_default(dtype))
+    n = 1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
+    buf = np.empty(n, dt)
+    arr = np.lib.stride_tricks.as_strided(buf, size, tuple(st * dt.itemsize for st in stride))
+    return _finish(arr, requires_grad, device)
+
+
 def _like_dtype(x: Tensor, dtype: Any) -> np.dtype:
     return x._data.dtype if dtype is None else D.to_dtype(dtype).np
 

@@ -170,7 +170,15 @@ class detect_anomaly:
 
 def set_detect_anomaly(mode: bool, check_nan: bool = True) -> None:
     _anomaly[0] = bool(mode)
+    _anomaly_check_nan[0] = bool(check_nan)
+
+
+_anomaly_check_nan = [True]
 
 
 def is_anomaly_enabled() -> bool:
     return _anomaly[0]
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return _anomaly_check_nan[0]

@@ -721,6 +721,13 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
                 stacklevel=2,
             )
         red = _reduction_enum("sum" if reduction == "batchmean" else reduction)
+    reduced = _kl_div(input, target, red, log_target)
+    if reduction == "batchmean" and input._data.ndim != 0:
+        reduced = reduced / input.shape[0]
+    return reduced
+
+
+def _kl_div(input: Tensor, target: Tensor, red: int, log_target: bool) -> Tensor:
     if input.is_complex() or target.is_complex():
         raise RuntimeError("kl_div: Complex inputs not supported.")
     if not input.is_floating_point() or not target.is_floating_point():
@@ -729,10 +736,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         out = target.exp() * (target - input)
     else:
         out = _pw.xlogy(target, target) - target * input
-    reduced = _apply_reduction(out, red)
-    if reduction == "batchmean" and input._data.ndim != 0:
-        reduced = reduced / input.shape[0]
-    return reduced
+    return _apply_reduction(out, red)
 
 
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,

@@ -580,6 +580,61 @@ class Rsub(Op):
         return -grad
 
 
+class RsubAlpha(Rsub):
+    """c - alpha * x for a Python number c."""
+
+    __slots__ = ("alpha",)
+    node_name = "RsubBackward1"
+
+    def __init__(self, c: Any, alpha: Any) -> None:
+        self.c, self.alpha = c, alpha
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.subtract(self.c, x * self.alpha)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return grad * -self.alpha
+
+
+class RsubTensor(Op):
+    """torch.rsub(input, other, alpha=a) = other - a * input for a tensor `other`."""
+
+    __slots__ = ("alpha",)
+    node_name = "RsubBackward0"
+
+    def __init__(self, alpha: Any) -> None:
+        self.alpha = alpha
+
+    def forward(self, x: np.ndarray, other: np.ndarray) -> np.ndarray:
+        return np.subtract(other, x * self.alpha if self.alpha != 1 else x)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        nf = self.next_functions
+        return (grad * -self.alpha if nf[0][0] is not None else None), (grad if nf[1][0] is not None else None)
+
+
+def rsub_alpha(input: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """torch.rsub: other - alpha * input. See torch.rsub."""
+    if not isinstance(other, Tensor):
+        if alpha == 1:
+            return rsub(input, other)
+        rt = result_dtype(Sub, input, other)
+        if rt._cat < 2 and isinstance(alpha, float):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+        return RsubAlpha.apply(input if input.dtype is rt else _cast(input, rt), c=_as_array(other, rt), alpha=alpha)
+    rt = result_dtype(Sub, input, other)
+    if rt._cat < 2 and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if rt is D.bool:
+        Sub.forward(input._data, other._data)  # torch's error for bool - bool
+    try:
+        np.broadcast_shapes(input._data.shape, other._data.shape)
+    except ValueError:
+        _broadcast_error(input.shape, other.shape)
+    return RsubTensor.apply(input if input.dtype is rt else _cast(input, rt), other if other.dtype is rt else
+                            _cast(other, rt), alpha=alpha)  # fmt: skip
+
+
 def rsub(x: Tensor, other: Any) -> Tensor:
     if isinstance(other, Tensor):
         return binary(Sub, other, x)
@@ -1317,6 +1372,27 @@ class FillTensor(Op):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         nf = self.next_functions
         return (grad * 0.0 if nf[0][0] is not None else None), (grad.sum() if nf[1][0] is not None else None)
+
+
+class FillOut(Fill):
+    __slots__ = ()
+    node_name = "FillBackward0"
+
+
+class FillTensorOut(FillTensor):
+    __slots__ = ()
+    node_name = "FillBackward1"
+
+
+def fill(input: Tensor, value: Any) -> Tensor:
+    """A new tensor like input, every element `value`. See torch.fill."""
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
+            )
+        return FillTensorOut.apply(input, value)
+    return FillOut.apply(input, value=value)
 
 
 def fill_(x: Tensor, value: Any, _op: type[Fill] | None = None) -> Tensor:
