@@ -390,8 +390,8 @@ from .ops.reduce import all, any  # noqa: F401,E402,A004
 
 # ---- linear algebra
 from .ops.linalg import (  # noqa: E402, F401
-    addbmm, addmv, addr, baddbmm, cross, diag, diag_embed, diagflat, diagonal, einsum, kron, tensordot, trace, tril,
-    triu, vdot,
+    addbmm, addmv, addr, baddbmm, cross, diag, diag_embed, diagflat, diagonal, kron, tensordot, trace, tril, triu,
+    vdot,
 )
 from . import linalg  # noqa: E402, F401
 
@@ -459,7 +459,7 @@ from . import fft  # noqa: E402, F401
 from ._creation import (  # noqa: E402, F401
     bartlett_window, blackman_window, empty_permuted, empty_strided, hamming_window, hann_window, kaiser_window, scalar_tensor,
 )
-from .functional import cumulative_trapezoid, gradient, isin, trapezoid, trapz, unravel_index, vander  # noqa: E402,F401
+from .functional import cumulative_trapezoid, einsum, gradient, isin, trapezoid, trapz, unravel_index, vander  # noqa: E402,F401
 from .ops.pointwise import clamp_max, clamp_min, fill  # noqa: E402, F401
 from .ops.pointwise import rsub_alpha as rsub  # noqa: E402, F401
 from ._functions import *  # noqa: E402, F401, F403

@@ -191,3 +191,258 @@ def gradient(input: Tensor, *, spacing: Any = 1, dim: Any = None, edge_order: in
         else:
             out.append(_gradient_uniform(y, d, h, edge_order))
     return tuple(out)
+
+
+# ---------------------------------------------------------------- einsum
+# Labels are numbered as torch numbers them: 'A'-'Z' are 0-25 and 'a'-'z' are 26-51; the ellipsis is 52.
+_ELLIPSIS = 52
+
+
+def _label(c: str) -> int:
+    return ord(c) - ord("A") if c.isupper() else ord(c) - ord("a") + 26
+
+
+def _sublist_equation(args: Sequence[Any]) -> tuple[str, list[Tensor]]:
+    """einsum(op1, sublist1, op2, sublist2, ..., [sublist_out]) as an equation string and its operands."""
+
+    def letters(sub: Any) -> str:
+        out = []
+        for s in sub:
+            if s is Ellipsis:
+                out.append("...")
+            elif isinstance(s, int) and 0 <= s < 52:
+                out.append(chr(ord("A") + s) if s < 26 else chr(ord("a") + s - 26))
+            else:
+                raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+        return "".join(out)
+
+    ops, subs = list(args[0::2]), [letters(s) for s in args[1::2]]
+    eq = ",".join(subs[: len(ops)])
+    if len(args) % 2 == 1:
+        ops = ops[:-1]
+        eq = ",".join(subs[: len(ops)]) + "->" + letters(args[-1])
+    return eq, ops
+
+
+def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor:
+    """(left * right).sum(sum_dims, keepdim=True) for aligned operands, as one batched matmul: the dims are sorted
+    into those kept by both (a batch), by left only, summed, and by right only."""
+    if not sum_dims:
+        return left * right
+    summed = set(sum_dims)
+    lro, lo, ro = [], [], []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(left.dim()):
+        sl, sr = left.shape[i] != 1, right.shape[i] != 1
+        if i in summed:
+            if sl and sr:
+                sum_size *= left.shape[i]
+            elif sl:
+                left = left.sum(i, True)
+            elif sr:
+                right = right.sum(i, True)
+        elif sl and sr:
+            lro.append(i)
+            lro_size *= left.shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left.shape[i]
+        else:
+            ro.append(i)
+            ro_size *= right.shape[i]
+    if lo and ro and ro[0] < lo[0]:
+        # the result's leading dims come from right: multiply in that order, as torch does
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
+    out_size = [left.shape[d] for d in lro + lo] + [1] * len(sum_dims) + [right.shape[d] for d in ro]
+    order = lro + lo + sum_dims + ro
+    operm = [0] * len(order)
+    for pos, d in enumerate(order):
+        operm[d] = pos
+    left = left.permute(order).reshape(lro_size, lo_size, sum_size)
+    right = right.permute(lro + sum_dims + ro + lo).reshape(lro_size, sum_size, ro_size)
+    return left.bmm(right).view(out_size).permute(operm)
+
+
+def _einsum_error(msg: str) -> RuntimeError:
+    return RuntimeError("einsum(): " + msg)
+
+
+def einsum(*args: Any) -> Tensor:
+    """Einstein summation, computed as torch computes it: operands aligned by permute/unsqueeze/diagonal, then
+    contracted left to right with batched matmuls, so the graph shows the same nodes. See torch.einsum."""
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
+                         "operand and its subscripts list")  # fmt: skip
+    if isinstance(args[0], str):
+        equation, operands = args[0], list(args[1:])
+        if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+            operands = list(operands[0])
+    else:
+        equation, operands = _sublist_equation(args)
+    if not operands:
+        raise _einsum_error("must provide at least one operand")
+    lhs, arrow, rhs = equation.partition("->")
+    labels: list[list[int]] = [[]]
+    i, has_ell = 0, False
+    while i < len(lhs):
+        c = lhs[i]
+        if c == " ":
+            pass
+        elif c == ".":
+            if has_ell:
+                raise _einsum_error(f"found '.' for operand {len(labels) - 1} for which an ellipsis was already found")
+            if lhs[i : i + 3] != "...":
+                raise _einsum_error(f"found '.' for operand {len(labels) - 1} that is not part of any ellipsis")
+            labels[-1].append(_ELLIPSIS)
+            has_ell = True
+            i += 2
+        elif c == ",":
+            labels.append([])
+            if len(labels) > len(operands):
+                raise _einsum_error("fewer operands were provided than specified in the equation")
+            has_ell = False
+        elif c.isascii() and c.isalpha():
+            labels[-1].append(_label(c))
+        else:
+            raise _einsum_error(f"invalid subscript given at index {i} in the equation string, subscripts must be in "
+                                "[a-zA-Z]")  # fmt: skip
+        i += 1
+    if len(labels) != len(operands):
+        raise _einsum_error("more operands were provided than specified in the equation")
+
+    count = [0] * 52
+    ell_dims = 0
+    for k, (op, labs) in enumerate(zip(operands, labels)):
+        n = len(labs) - (_ELLIPSIS in labs)
+        for s in labs:
+            if s != _ELLIPSIS:
+                count[s] += 1
+        if _ELLIPSIS in labs:
+            ell_dims = max(ell_dims, op.dim() - n)
+            if n > op.dim():
+                raise _einsum_error(f"the number of subscripts in the equation ({n}) is more than the number of "
+                                    f"dimensions ({op.dim()}) for operand {k}")  # fmt: skip
+        elif n != op.dim():
+            raise _einsum_error(f"the number of subscripts in the equation ({n}) does not match the number of "
+                                f"dimensions ({op.dim()}) for operand {k} and no ellipsis was given")  # fmt: skip
+
+    # where each label goes in the aligned shape: output labels first, then the contracted ones
+    index = [-1] * 52
+    pos = ell_at = 0
+    ell_out = False
+    if not arrow:
+        pos, ell_out = ell_dims, True
+        for s in range(52):
+            if count[s] == 1:
+                index[s] = pos
+                pos += 1
+    else:
+        j = 0
+        while j < len(rhs):
+            c = rhs[j]
+            if c == ".":
+                if ell_out:
+                    raise _einsum_error("found '.' for output but an ellipsis (...) was already found")
+                if rhs[j : j + 3] != "...":
+                    raise _einsum_error("found '.' for output that is not part of any ellipsis (...)")
+                ell_at, ell_out = pos, True
+                pos += ell_dims
+                j += 2
+            elif c != " ":
+                if not (c.isascii() and c.isalpha()):
+                    raise _einsum_error(f"invalid subscript given at index {len(lhs) + 2 + j} in the equation string, "
+                                        "subscripts must be in [a-zA-Z]")  # fmt: skip
+                s = _label(c)
+                if count[s] == 0 or index[s] != -1:
+                    raise _einsum_error(f"output subscript {c} " + ("appears more than once in the output"
+                                        if index[s] != -1 else "does not appear in the equation for any input "
+                                        "operand"))  # fmt: skip
+                index[s] = pos
+                pos += 1
+            j += 1
+    n_out = pos
+    if not ell_out:
+        ell_at = pos
+        pos += ell_dims
+    for s in range(52):
+        if count[s] and index[s] == -1:
+            index[s] = pos
+            pos += 1
+
+    # align every operand to the full shape: diagonals for repeated labels, unsqueezed dims for missing ones
+    label_size = [1] * 52
+    ell_size = [1] * ell_dims
+    dim_counts = [0] * pos
+    ops: list[Tensor] = []
+    for k, (op, labs) in enumerate(zip(operands, labels)):
+        perm = [-1] * pos
+        d = 0
+        for s in labs:
+            if s == _ELLIPSIS:
+                covered = op.dim() - (len(labs) - 1)
+                for e in range(ell_dims - covered, ell_dims):
+                    size = op.shape[d]
+                    if size != 1:
+                        if ell_size[e] not in (1, size):
+                            raise _einsum_error(f"dimension {d} covered by ellipsis in operand {k}has size {size} "
+                                                "which does not broadcast with previously seen ellipsis with size "
+                                                f"{ell_size[e]} for the respective dimension")  # fmt: skip
+                        ell_size[e] = size
+                        dim_counts[ell_at + e] += 1
+                    perm[ell_at + e] = d
+                    d += 1
+            elif perm[index[s]] == -1:
+                size = op.shape[d]
+                if size != 1:
+                    if label_size[s] not in (1, size):
+                        c = chr(ord("A") + s) if s < 26 else chr(ord("a") + s - 26)
+                        raise _einsum_error(f"subscript {c} has size {size} for operand {k} which does not broadcast "
+                                            f"with previously seen size {label_size[s]}")  # fmt: skip
+                    label_size[s] = size
+                    dim_counts[index[s]] += 1
+                perm[index[s]] = d
+                d += 1
+            else:
+                prev = perm[index[s]]
+                if op.shape[d] != op.shape[prev]:
+                    c = chr(ord("A") + s) if s < 26 else chr(ord("a") + s - 26)
+                    raise _einsum_error(f"subscript {c} is repeated for operand {k} but the sizes don't match, "
+                                        f"{op.shape[d]} != {op.shape[prev]}")  # fmt: skip
+                op = op.diagonal(0, prev, d).movedim(-1, prev)
+        for p in range(pos):
+            if perm[p] == -1:
+                op = op.unsqueeze(d)
+                perm[p] = d
+                d += 1
+        ops.append(op.permute(perm))
+
+    # contract left to right, summing each contracted dim as soon as no later operand has it
+    while len(ops) > 1:
+        a, b = ops[0], ops[1]
+        del ops[:2]
+        sum_dims, a_sum, b_sum = [], [], []
+        for d in range(n_out, pos):
+            if a.shape[d] != 1 and b.shape[d] != 1:
+                dim_counts[d] -= 1
+                if dim_counts[d] == 1:
+                    sum_dims.append(d)
+                    dim_counts[d] = 0
+            elif dim_counts[d] == 1:
+                if a.shape[d] != 1:
+                    a_sum.append(d)
+                    dim_counts[d] = 0
+                elif b.shape[d] != 1:
+                    b_sum.append(d)
+                    dim_counts[d] = 0
+        if a_sum:
+            a = a.sum(a_sum, True)
+        if b_sum:
+            b = b.sum(b_sum, True)
+        ops.insert(0, _sumproduct_pair(a, b, sum_dims))
+
+    result = ops[0]
+    if pos > n_out:
+        if len(operands) > 1:
+            return result.view(list(result.shape[:n_out]))
+        return result.sum(list(range(n_out, pos)))
+    return result

@@ -138,36 +138,107 @@ def test_errors(call):
 
 
 # ---------------------------------------------------------------- einsum
-@pytest.mark.parametrize(
-    "eq, shapes",
-    [
-        ("ij,jk->ik", [(2, 3), (3, 4)]),
-        ("ij,jk", [(2, 3), (3, 4)]),
-        ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
-        ("ii->i", [(3, 3)]),
-        ("ii", [(3, 3)]),
-        ("ij->", [(2, 3)]),
-        ("ij->j", [(2, 3)]),
-        ("i,j->ij", [(2,), (3,)]),
-        ("i,i->", [(3,), (3,)]),
-        ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]),
-        ("...ij,jk", [(5, 2, 3), (3, 4)]),
-        ("b...,b...->b", [(2, 3, 4), (2, 3, 4)]),
-        ("iij,jk->ik", [(3, 3, 2), (2, 4)]),
-        ("ijk,ik,k->ji", [(2, 3, 4), (2, 4), (4,)]),
-    ],
-)
+def graph(t):
+    """Every node name of t's graph, depth first through next_functions (the graph's whole shape, in order)."""
+    out, stack, seen = [], [t.grad_fn], set()
+    while stack:
+        f = stack.pop()
+        if f is None or id(f) in seen:
+            continue
+        seen.add(id(f))
+        out.append(f.name().replace("torch::autograd::", ""))
+        stack.extend(nf for nf, _ in reversed(f.next_functions))
+    return out
+
+
+EINSUMS = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+    ("ii->i", [(3, 3)]),
+    ("ii", [(3, 3)]),
+    ("ij->", [(2, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("ij->ji", [(2, 3)]),
+    ("i,j->ij", [(2,), (3,)]),
+    ("i,i->", [(3,), (3,)]),
+    ("i,i", [(3,), (3,)]),
+    ("ij,ij->ij", [(2, 3), (2, 3)]),
+    ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]),
+    ("...ij,jk", [(5, 2, 3), (3, 4)]),
+    ("...j,jk->...k", [(2, 4, 3), (3, 5)]),
+    ("b...,b...->b", [(2, 3, 4), (2, 3, 4)]),
+    ("iij,jk->ik", [(3, 3, 2), (2, 4)]),
+    ("ijk,ik,k->ji", [(2, 3, 4), (2, 4), (4,)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("bn,anm,bm->ba", [(2, 3), (4, 3, 5), (2, 5)]),
+    ("Ab,bC->CA", [(2, 3), (3, 4)]),
+    (" i j , j k -> i k ", [(2, 3), (3, 4)]),
+    ("ij,kj->ik", [(2, 1), (4, 3)]),
+    ("ij,j->i", [(3, 4), (1,)]),
+    ("...,...->...", [(2, 3), (3,)]),
+    ("i...->...", [(2, 3, 4)]),
+    ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]),
+    ("ij,jk->ki", [(2, 3), (3, 4)]),
+    ("aij,jk->kia", [(5, 2, 3), (3, 4)]),
+    ("aij,jk->iak", [(5, 2, 3), (3, 4)]),
+    ("j,ij->i", [(3,), (2, 3)]),
+    ("bij,bjk->bki", [(5, 2, 3), (5, 3, 4)]),
+]
+
+
+@pytest.mark.parametrize("eq, shapes", EINSUMS)
 def test_einsum(eq, shapes):
-    # NOTE: torch decomposes einsum into permute/mul/bmm, so its grad_fn varies; ember records one node
-    check(lambda *xs: (torch if isinstance(xs[0], torch.Tensor) else ember).einsum(eq, *xs), shapes, atol=1e-5,
-          check_grad_fn=False)  # fmt: skip
+    check(lambda *xs: _lib(xs[0]).einsum(eq, *xs), shapes, atol=1e-5)
 
 
-def test_einsum_list_form_and_double_backward():
-    check(lambda a, b: (torch if isinstance(a, torch.Tensor) else ember).einsum("ij,jk->ik", [a, b]),
-          [(2, 3), (3, 4)], atol=1e-5, check_grad_fn=False)  # fmt: skip
+@pytest.mark.parametrize("eq, shapes", EINSUMS)
+def test_einsum_graph_is_torchs(eq, shapes):
+    """ember contracts as torch does (permute, diagonal, unsqueeze, sum, bmm, view), so the graphs are the same."""
+    xs = [np.random.default_rng(0).standard_normal(s).astype("float32") for s in shapes]
+    t = torch.einsum(eq, *[torch.tensor(x, requires_grad=True) for x in xs])
+    e = ember.einsum(eq, *[ember.tensor(x, requires_grad=True) for x in xs])
+    assert graph(e) == graph(t)
+
+
+def test_einsum_list_and_sublist_forms_and_double_backward():
+    check(lambda a, b: _lib(a).einsum("ij,jk->ik", [a, b]), [(2, 3), (3, 4)], atol=1e-5)
+    check(lambda a, b: _lib(a).einsum(a, [0, 1], b, [1, 2], [0, 2]), [(2, 3), (3, 4)], atol=1e-5)
+    check(lambda a, b: _lib(a).einsum(a, [0, 1], b, [1, 2]), [(2, 3), (3, 4)], atol=1e-5)
+    check(lambda a: _lib(a).einsum(a, [Ellipsis, 0], [0, Ellipsis]), [(2, 3, 4)])
+    check(lambda a, b: _lib(a).einsum(a, [30, 1], b, [1, 51]), [(2, 3), (3, 4)], atol=1e-5)
+    check(lambda a, b: _lib(a).einsum(a, [Ellipsis, 0], b, [0, 1], [Ellipsis, 1]), [(2, 3), (3, 4)], atol=1e-5)
     a = ember.tensor(np.random.default_rng(0).standard_normal((3, 3)), requires_grad=True)
     assert ember.autograd.gradgradcheck(lambda x: ember.einsum("ij,jk,kk->i", x, x, x), (a,))
+    b, c = (ember.tensor(np.random.default_rng(1).standard_normal(s), requires_grad=True) for s in ((3, 3, 2), (2, 4)))
+    assert ember.autograd.gradcheck(lambda x, y: ember.einsum("iij,jk->ik", x, y), (b, c))
+    check(lambda a, b: _lib(a).einsum("i,j->ij", a, b.double()), [(2,), (3,)])  # no contraction: types promote
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda L: L.einsum("ij,jk->ik", L.ones(2, 3)),
+        lambda L: L.einsum("ij->ik", L.ones(2, 3)),
+        lambda L: L.einsum("ij->ii", L.ones(2, 3)),
+        lambda L: L.einsum("ij", L.ones(2, 3), L.ones(2)),
+        lambda L: L.einsum("i1", L.ones(2, 3)),
+        lambda L: L.einsum("ij->i1", L.ones(2, 3)),
+        lambda L: L.einsum("ijk", L.ones(2, 3)),
+        lambda L: L.einsum("ij...", L.ones(2)),
+        lambda L: L.einsum("i..j", L.ones(2, 3)),
+        lambda L: L.einsum("...i...", L.ones(2, 3)),
+        lambda L: L.einsum("ij->...j...", L.ones(2, 3)),
+        lambda L: L.einsum("ii", L.ones(2, 3)),
+        lambda L: L.einsum("i,i", L.ones(2), L.ones(3)),
+        lambda L: L.einsum("...,...", L.ones(2), L.ones(3)),
+        lambda L: L.einsum("ij,jk", L.ones(2, 3), L.ones(3, 4, dtype=L.float64)),
+        lambda L: L.einsum("ij"),
+        lambda L: L.einsum(L.ones(2), [0], L.ones(2), [60]),
+    ],
+)
+def test_einsum_errors(call):
+    check_error(call, "same")
 
 
 # ---------------------------------------------------------------- torch.linalg

@@ -112,6 +112,12 @@ class UnsafeView(View):
     __slots__ = ()
 
 
+class ReshapeAlias(View):
+    """reshape of a non-contiguous tensor whose strides allow a view (torch's _reshape_alias)."""
+
+    __slots__ = ()
+
+
 def view(x: Tensor, shape: Sequence[Any]) -> Tensor:
     return View.apply(x, shape=_infer_shape(flat_args(shape), x._data.size))
 
@@ -126,7 +132,7 @@ def reshape(x: Tensor, shape: Sequence[Any]) -> Tensor:
         from .pointwise import Clone
 
         return UnsafeView.apply(Clone.apply(x, order="C"), shape=shape)
-    return View.apply(x, shape=shape)
+    return ReshapeAlias.apply(x, shape=shape)
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
