@@ -9,6 +9,12 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import MODE
 from .op import Op
+from .pointwise import _cj, _conj_scalar
+
+
+def _mh(t: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims (mT for real dtypes)."""
+    return _cj(t.mT)
 
 
 def _same_dtype(a: Tensor, b: Tensor, name: str) -> None:
@@ -43,7 +49,7 @@ class Dot(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        return (grad * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
+        return (grad * _cj(b) if self.needs(0) else None), (grad * _cj(a) if self.needs(1) else None)
 
 
 class Mv(_Product):
@@ -51,8 +57,8 @@ class Mv(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, v = self.inputs
-        ga = grad.unsqueeze(1) * v if self.needs(0) else None
-        gv = a.t().mv(grad) if self.needs(1) else None
+        ga = grad.unsqueeze(1) * _cj(v) if self.needs(0) else None
+        gv = _cj(a.t()).mv(grad) if self.needs(1) else None
         return ga, gv
 
 
@@ -61,7 +67,7 @@ class Mm(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        return (grad.mm(b.t()) if self.needs(0) else None), (a.t().mm(grad) if self.needs(1) else None)
+        return (grad.mm(_cj(b.t())) if self.needs(0) else None), (_cj(a.t()).mm(grad) if self.needs(1) else None)
 
 
 class Bmm(_Product):
@@ -69,8 +75,8 @@ class Bmm(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        ga = grad.bmm(b.transpose(1, 2)) if self.needs(0) else None
-        gb = a.transpose(1, 2).bmm(grad) if self.needs(1) else None
+        ga = grad.bmm(_cj(b.transpose(1, 2))) if self.needs(0) else None
+        gb = _cj(a.transpose(1, 2)).bmm(grad) if self.needs(1) else None
         return ga, gb
 
 
@@ -211,8 +217,8 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
 
 # ---------------------------------------------------------------- issue 3: more products and matrix structure
 def _sc(t: Tensor, c: Any) -> Tensor:
-    """t * c, skipping the multiply when c is 1 (keeps the graph as torch's)."""
-    return t if c == 1 else t * c
+    """t * conj(c) (the gradient's factor for a constant c), skipping the multiply when c is 1 (as torch's graph)."""
+    return t if c == 1 else t * _conj_scalar(c)
 
 
 def _fused(prod: np.ndarray, bias: np.ndarray, beta: Any, alpha: Any) -> np.ndarray:
@@ -224,8 +230,13 @@ def _fused(prod: np.ndarray, bias: np.ndarray, beta: Any, alpha: Any) -> np.ndar
     return prod + (bias if beta == 1 else bias * beta)
 
 
-class Vdot(Dot):
+class Vdot(_Product):
     __slots__ = ()
+    forward = staticmethod(np.vdot)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        return (_cj(grad) * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
 
 
 class _Fused(Op):
@@ -248,8 +259,8 @@ class Addmv(_Fused):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, mat, vec = self.inputs
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        gm = _sc(grad.unsqueeze(1) * vec, self.alpha) if self.needs(1) else None
-        gv = _sc(mat.t().mv(grad), self.alpha) if self.needs(2) else None
+        gm = _sc(grad.unsqueeze(1) * _cj(vec), self.alpha) if self.needs(1) else None
+        gv = _sc(_cj(mat.t()).mv(grad), self.alpha) if self.needs(2) else None
         return gb, gm, gv
 
 
@@ -262,8 +273,8 @@ class Addr(_Fused):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, v1, v2 = self.inputs
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        g1 = _sc(grad.mv(v2), self.alpha) if self.needs(1) else None
-        g2 = _sc(grad.t().mv(v1), self.alpha) if self.needs(2) else None
+        g1 = _sc(grad.mv(_cj(v2)), self.alpha) if self.needs(1) else None
+        g2 = _sc(grad.t().mv(_cj(v1)), self.alpha) if self.needs(2) else None
         return gb, g1, g2
 
 
@@ -276,8 +287,8 @@ class Baddbmm(_Fused):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, b1, b2 = self.inputs
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        g1 = _sc(grad.bmm(b2.transpose(1, 2)), self.alpha) if self.needs(1) else None
-        g2 = _sc(b1.transpose(1, 2).bmm(grad), self.alpha) if self.needs(2) else None
+        g1 = _sc(grad.bmm(_cj(b2.transpose(1, 2))), self.alpha) if self.needs(1) else None
+        g2 = _sc(_cj(b1.transpose(1, 2)).bmm(grad), self.alpha) if self.needs(2) else None
         return gb, g1, g2
 
 
@@ -291,8 +302,8 @@ class Addbmm(_Fused):
         _, b1, b2 = self.inputs
         g3 = grad.unsqueeze(0).expand(b1._data.shape[0], *grad.shape)
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        g1 = _sc(g3.bmm(b2.transpose(1, 2)), self.alpha) if self.needs(1) else None
-        g2 = _sc(b1.transpose(1, 2).bmm(g3), self.alpha) if self.needs(2) else None
+        g1 = _sc(g3.bmm(_cj(b2.transpose(1, 2))), self.alpha) if self.needs(1) else None
+        g2 = _sc(_cj(b1.transpose(1, 2)).bmm(g3), self.alpha) if self.needs(2) else None
         return gb, g1, g2
 
 
@@ -700,7 +711,7 @@ class Einsum(Op):
             for j, s in enumerate(self.ins):
                 if j != i:
                     subs.append(s)
-                    ops.append(xs[j])
+                    ops.append(_cj(xs[j]))
             target, seen = "", set()
             for c in sub:
                 if c in seen:  # a repeated index: a fresh letter tied to c by an identity matrix
@@ -767,7 +778,7 @@ class LinalgInvEx(Op):
         return np.linalg.inv(a)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        ot = out.mT
+        ot = _mh(out)
         return -(ot @ grad @ ot)
 
 
@@ -781,7 +792,7 @@ class LinalgDet(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         (a,) = self.inputs
-        return (grad * out).unsqueeze(-1).unsqueeze(-1) * LinalgInvEx.apply(a).mT
+        return (grad * _cj(out)).unsqueeze(-1).unsqueeze(-1) * _mh(LinalgInvEx.apply(a))
 
 
 class LinalgSlogdet(Op):
@@ -813,8 +824,8 @@ class LinalgSolveEx(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, _ = self.inputs
-        gb = LinalgSolveEx.apply(a.mT, grad, vec=self.vec)
-        ga = -(gb.unsqueeze(-1) * out.unsqueeze(-2)) if self.vec else -(gb @ out.mT)
+        gb = LinalgSolveEx.apply(_mh(a), grad, vec=self.vec)
+        ga = -(gb.unsqueeze(-1) * _cj(out).unsqueeze(-2)) if self.vec else -(gb @ _mh(out))
         return (ga if self.next_functions[0][0] is not None else None), gb
 
 
@@ -865,7 +876,7 @@ class LinalgVectorNorm(Op):
             r = a.sum(d, keepdims=k)
         else:
             r = (a**p).sum(d, keepdims=k) ** (1.0 / p)
-        return np.asarray(r, dtype=x.dtype)
+        return np.asarray(r, dtype=a.dtype)  # |x|: a complex input has a real norm
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         from .pointwise import where
@@ -878,13 +889,13 @@ class LinalgVectorNorm(Op):
         if p == 0:
             return x * 0.0
         if p == 1:
-            return grad * x.sign()
+            return grad * x.sgn()
         if p == 2:
             return where(out == 0, 0.0, grad * x / out)
         if abs(p) == float("inf"):
-            m = (x.abs() == out).to(x.dtype)
-            return grad * x.sign() * m / m.sum(list(self.dim), keepdim=True)
-        return where(out == 0, 0.0, grad * x.sign() * x.abs() ** (p - 1) / out ** (p - 1))
+            m = (x.abs() == out).to(out.dtype)
+            return grad * x.sgn() * m / m.sum(list(self.dim), keepdim=True)
+        return where(out == 0, 0.0, grad * x.sgn() * x.abs() ** (p - 1) / out ** (p - 1))
 
 
 class _Decomposition(Op):
