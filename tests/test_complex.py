@@ -344,3 +344,53 @@ def test_printing_complex(shape):
 
     same_text(f)
     same_text(lambda lib: repr(_z(lib, (2, 2), requires_grad=True).conj()))
+
+
+def _herm(a):
+    """A Hermitian positive-definite matrix from a."""
+    lib = torch_or_ember(a)
+    n = a.shape[-1]
+    return a @ a.mH + n * lib.eye(n, dtype=a.dtype)
+
+
+LINALG = {
+    "cholesky": ([(3, 3)], lambda a: torch_or_ember(a).linalg.cholesky(_herm(a))),
+    "cholesky_upper": ([(3, 3)], lambda a: torch_or_ember(a).linalg.cholesky(_herm(a), upper=True)),
+    "eigvalsh": ([(3, 3)], lambda a: torch_or_ember(a).linalg.eigvalsh(_herm(a))),
+    "eigh_gauge_invariant": ([(3, 3)], lambda a: (lambda w, v: (v * v.conj()).real * w)(
+        *torch_or_ember(a).linalg.eigh(_herm(a)))),
+    "svdvals": ([(3, 4)], lambda a: torch_or_ember(a).linalg.svdvals(a)),
+    "svd_gauge_invariant": ([(4, 3)], lambda a: (lambda u, s, vh: (u * s) @ vh + u @ vh)(
+        *torch_or_ember(a).linalg.svd(a, full_matrices=False))),
+    "svd_wide": ([(3, 4)], lambda a: (lambda u, s, vh: u @ vh)(*torch_or_ember(a).linalg.svd(a, full_matrices=False))),
+    "slogdet": ([(3, 3)], lambda a: torch_or_ember(a).linalg.slogdet(a)),
+    "slogdet_sign": ([(3, 3)], lambda a: torch_or_ember(a).linalg.slogdet(a)[0]),
+    "logabsdet": ([(2, 3, 3)], lambda a: torch_or_ember(a).linalg.slogdet(a)[1]),
+    "pinv": ([(3, 4)], lambda a: torch_or_ember(a).linalg.pinv(a)),
+    "pinv_tall": ([(4, 3)], lambda a: torch_or_ember(a).linalg.pinv(a)),
+    "pinv_hermitian": ([(3, 3)], lambda a: torch_or_ember(a).linalg.pinv(_herm(a), hermitian=True)),
+    "qr": ([(4, 3)], lambda a: torch_or_ember(a).linalg.qr(a)),
+    "matrix_exp": ([(3, 3)], lambda a: torch_or_ember(a).linalg.matrix_exp(a)),
+    "lstsq": ([(4, 3), (4, 2)], lambda a, b: torch_or_ember(a).linalg.lstsq(a, b).solution),
+    "det_batch": ([(2, 3, 3)], lambda a: torch_or_ember(a).linalg.det(a)),
+    "trace": ([(3, 3)], lambda a: a.trace()),
+    "diagonal_tril": ([(3, 3)], lambda a: a.diagonal() * a.tril().sum()),
+    "kron": ([(2, 2), (2, 3)], lambda a, b: torch_or_ember(a).kron(a, b)),
+    "tensordot": ([(2, 3), (3, 4)], lambda a, b: torch_or_ember(a).tensordot(a, b, 1)),
+    "cross": ([(2, 3), (2, 3)], lambda a, b: torch_or_ember(a).linalg.cross(a, b)),
+    "multi_dot": ([(2, 3), (3, 4), (4, 2)], lambda a, b, c: torch_or_ember(a).linalg.multi_dot([a, b, c])),
+    "matrix_norm": ([(3, 3)], lambda a: torch_or_ember(a).linalg.matrix_norm(a)),
+    "matrix_norm_nuc": ([(3, 3)], lambda a: torch_or_ember(a).linalg.matrix_norm(a, "nuc")),
+    "norm": ([(3, 3)], lambda a: torch_or_ember(a).linalg.norm(a)),
+    "linear": ([(3, 4), (2, 4), (2,)], lambda x, w, b: torch_or_ember(x).nn.functional.linear(x, w, b)),
+    "gather_index_masked": ([(3, 3)], lambda a: a.gather(0, torch_or_ember(a).tensor([[0, 1, 2]])) * a[[0, 2]].sum()
+                            + a.masked_fill(a.abs() > 1, 0)),
+}
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+@pytest.mark.parametrize("name", list(LINALG))
+def test_linalg_complex(name, dtype):
+    shapes, fn = LINALG[name]
+    tol = {"atol": 1e-4, "rtol": 1e-3} if dtype == "complex64" else {"atol": 1e-9, "rtol": 1e-8}
+    check(fn, shapes, dtype=dtype, **tol)

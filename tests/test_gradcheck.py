@@ -583,6 +583,17 @@ CASES += [
     C("LinalgDet", lambda a: ember.linalg.det(a), ((3, 3),), "complex", dtype=Z),
     C("LinalgSolveEx", lambda a, b: ember.linalg.solve(a, b), ((3, 3), (3, 2)), "complex", dtype=Z),
     C("LinalgVectorNorm", lambda a: ember.linalg.vector_norm(a, dim=1), ((2, 3),), "complex", dtype=Z, away=0.1),
+    C("LinalgCholeskyEx", lambda a: ember.linalg.cholesky(a @ a.mH + const(3 * np.eye(3), ember.complex128)), ((3, 3),),
+      "complex", dtype=Z),
+    C("LinalgEigh", lambda a: (lambda w, v: (w, (v * v.conj()).real))(*ember.linalg.eigh(a + a.mH)), ((3, 3),),
+      "complex", dtype=Z),
+    C("LinalgSvd", lambda a: (lambda u, s, vh: (s, u @ vh))(*ember.linalg.svd(a, full_matrices=False)), ((4, 3),),
+      "complex", dtype=Z),
+    C("LinalgSlogdet", lambda a: ember.linalg.slogdet(a), ((3, 3),), "complex", dtype=Z),
+    C("LinalgPinv", lambda a: ember.linalg.pinv(a), ((3, 4),), "complex", dtype=Z),
+    C("LinalgQr", lambda a: ember.linalg.qr(a), ((4, 3),), "complex", dtype=Z),
+    C("LinalgMatrixExp", lambda a: ember.linalg.matrix_exp(a), ((3, 3),), "complex", dtype=Z),
+    C("LinalgCross", lambda a, b: ember.linalg.cross(a, b), ((2, 3), (2, 3)), "complex", dtype=Z),
 ]
 
 

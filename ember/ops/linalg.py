@@ -455,7 +455,7 @@ class LinalgCross(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        return LinalgCross.apply(b, grad, dim=self.dim), LinalgCross.apply(grad, a, dim=self.dim)
+        return LinalgCross.apply(_cj(b), grad, dim=self.dim), LinalgCross.apply(grad, _cj(a), dim=self.dim)
 
 
 def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
@@ -795,20 +795,6 @@ class LinalgDet(Op):
         return (grad * _cj(out)).unsqueeze(-1).unsqueeze(-1) * _mh(LinalgInvEx.apply(a))
 
 
-class LinalgSlogdet(Op):
-    """logabsdet of slogdet (the sign is a constant for real input)."""
-
-    __slots__ = ()
-    save_inputs = True
-
-    def forward(self, a: np.ndarray) -> np.ndarray:
-        return np.asarray(np.linalg.slogdet(a)[1], dtype=a.dtype)
-
-    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        (a,) = self.inputs
-        return grad.unsqueeze(-1).unsqueeze(-1) * LinalgInvEx.apply(a).mT
-
-
 class LinalgSolveEx(Op):
     __slots__ = ("vec",)
     save_inputs = True
@@ -838,15 +824,15 @@ class LinalgCholeskyEx(Op):
 
     def forward(self, a: np.ndarray) -> np.ndarray:
         lo = np.linalg.cholesky(a)
-        return np.swapaxes(lo, -1, -2).copy() if self.upper else lo
+        return np.conj(np.swapaxes(lo, -1, -2)) if self.upper else lo  # U = L^H
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        lo, g = (out.mT, grad.mT) if self.upper else (out, grad)
-        p = (lo.mT @ g).tril()
+        lo, g = (_mh(out), _mh(grad)) if self.upper else (out, grad)
+        p = (_mh(lo) @ g).tril()
         p = p - 0.5 * p.diagonal(0, -2, -1).diag_embed()
         li = LinalgInvEx.apply(lo)
-        s = li.mT @ p @ li
-        return 0.5 * (s + s.mT)
+        s = _mh(li) @ p @ li
+        return 0.5 * (s + _mh(s))
 
 
 class Cholesky(LinalgCholeskyEx):
@@ -908,7 +894,7 @@ class _Decomposition(Op):
         op = cls.__new__(cls)
         op.cfg = cfg
         arrs = op.compute(x._data)
-        outs = tuple(_wrap(np.ascontiguousarray(a)) for a in arrs)
+        outs = tuple(_wrap(a if a.flags.c_contiguous else np.ascontiguousarray(a)) for a in arrs)  # 0-d stays 0-d
         op._n_outputs = len(outs)
         if MODE.enabled and x._requires_grad:
             op._link((x,), outs[0])
@@ -934,7 +920,7 @@ class _Decomposition(Op):
 
 
 def _skew(a: Tensor) -> Tensor:
-    return a - a.mT
+    return a - _mh(a)
 
 
 def _gap(v: Tensor) -> Tensor:
@@ -945,22 +931,48 @@ def _gap(v: Tensor) -> Tensor:
     return v.unsqueeze(-2) - v.unsqueeze(-1) + eye(n, dtype=v.dtype)
 
 
+class LinalgSlogdet(_Decomposition):
+    """(sign, logabsdet): the sign is a constant for real input, a phase with a gradient for complex input."""
+
+    __slots__ = ()
+    save_inputs = True
+
+    def compute(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
+        sign, logabs = np.linalg.slogdet(x)
+        return np.asarray(sign, dtype=x.dtype), np.asarray(logabs, dtype=x.real.dtype)
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        gs, gl = grads
+        (a,) = self.inputs
+        sign, _ = self.saved()
+        g = gl
+        if gs is not None and gs._data.dtype.kind == "c":  # d sign: i Im(g_sign * conj(sign)), on det's phase
+            from .complex import imag
+
+            gp = imag(gs * _cj(sign)) * 1j
+            g = gp if g is None else g + gp
+        if g is None:
+            return None
+        return g.unsqueeze(-1).unsqueeze(-1) * _mh(LinalgInvEx.apply(a))
+
+
 class LinalgEigh(_Decomposition):
     __slots__ = ()
 
     def compute(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
         w, v = np.linalg.eigh(x, UPLO=self.cfg["UPLO"])
-        return w.astype(x.dtype), v.astype(x.dtype)
+        return w.astype(x.real.dtype), v.astype(x.dtype)  # real eigenvalues, also for a complex (Hermitian) input
 
     def backward(self, grads: Any, out: Tensor | None) -> Tensor:
         gw, gv = grads
         w, v = self.saved()
+        vh = _mh(v)
         if gv is None:
-            return v @ (gw.unsqueeze(-1) * v.mT)
-        inner = 0.5 * _skew(v.mT @ gv) / _gap(w)
+            return v @ (gw.unsqueeze(-1) * vh)
+        inner = 0.5 * _skew(vh @ gv) / _gap(w)
         if gw is not None:
             inner = inner + gw.diag_embed()
-        return v @ inner @ v.mT
+        return v @ inner @ vh
 
 
 class LinalgSvd(_Decomposition):
@@ -968,7 +980,7 @@ class LinalgSvd(_Decomposition):
 
     def compute(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
         u, s, vh = np.linalg.svd(x, full_matrices=self.cfg["full_matrices"])
-        return u.astype(x.dtype), s.astype(x.dtype), vh.astype(x.dtype)
+        return u.astype(x.dtype), s.astype(x.real.dtype), vh.astype(x.dtype)
 
     def backward(self, grads: Any, out: Tensor | None) -> Tensor:
         gu, gs, gvh = grads
@@ -981,22 +993,27 @@ class LinalgSvd(_Decomposition):
             gvh = gvh[..., :k, :] if gvh is not None else None
         if gu is None and gvh is None:
             return (u * gs.unsqueeze(-2)) @ vh
-        v, gv = vh.mT, (gvh.mT if gvh is not None else None)
+        v, gv = _mh(vh), (_mh(gvh) if gvh is not None else None)
         e = _gap(s * s)
         ret = None
         if gu is not None:
-            ret = _skew(u.mT @ gu) * s.unsqueeze(-2) / e
+            uhgu = _mh(u) @ gu
+            ret = _skew(uhgu) * s.unsqueeze(-2) / e
+            if uhgu._data.dtype.kind == "c":  # the phase of each singular pair: i Im(diag(U^H gU)) / S
+                from .complex import imag
+
+                ret = ret + (imag(uhgu.diagonal(0, -2, -1)) / s * 1j).diag_embed()
         if gv is not None:
-            t = s.unsqueeze(-1) * _skew(v.mT @ gv) / e
+            t = s.unsqueeze(-1) * _skew(_mh(v) @ gv) / e
             ret = t if ret is None else ret + t
         if gs is not None:
             ret = ret + gs.diag_embed()
         if m > k and gu is not None:
             gus = gu / s.unsqueeze(-2)
-            ga = u @ ret + gus - u @ (u.mT @ gus)
+            ga = u @ ret + gus - u @ (_mh(u) @ gus)
             return ga @ vh
         if n > k and gv is not None:
-            sgv = gv.mT / s.unsqueeze(-1)
+            sgv = _mh(gv) / s.unsqueeze(-1)
             ga = ret @ vh + sgv - (sgv @ v) @ vh
             return u @ ga
         return u @ ret @ vh
@@ -1018,11 +1035,12 @@ class LinalgPinv(Op):
             aw = np.abs(w)
             tol = np.maximum(self.atol, self.rtol * aw.max(-1, keepdims=True))
             winv = np.where(aw > tol, 1.0 / np.where(aw > tol, w, 1.0), 0.0)
-            return ((v * winv[..., None, :]) @ np.swapaxes(v, -1, -2)).astype(a.dtype)
+            return ((v * winv[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))).astype(a.dtype)
         u, s, vh = np.linalg.svd(a, full_matrices=False)
         tol = np.maximum(self.atol, self.rtol * s.max(-1, keepdims=True))
         sinv = np.where(s > tol, 1.0 / np.where(s > tol, s, 1.0), 0.0)
-        return (np.swapaxes(vh, -1, -2) * sinv[..., None, :] @ np.swapaxes(u, -1, -2)).astype(a.dtype)
+        vs = np.conj(np.swapaxes(vh, -1, -2)) * sinv[..., None, :]
+        return (vs @ np.conj(np.swapaxes(u, -1, -2))).astype(a.dtype)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         (a,) = self.inputs
@@ -1031,15 +1049,15 @@ class LinalgPinv(Op):
 
 def _pinv_backward(grad: Tensor, p: Tensor, a: Tensor) -> Tensor:
     """The gradient of pinv(a) (= p) under upstream grad, as torch's pinv_backward."""
-    ph, gh = p.mT, grad.mT
+    ph, gh = _mh(p), _mh(grad)
     m, n = a._data.shape[-2:]
     if m <= n:
         k = gh @ p
         kph = k @ ph
-        return -(p @ k).mT + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
+        return -_mh(p @ k) + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
     k = p @ gh
     phk = ph @ k
-    return -(k @ p).mT + phk - phk @ p @ a + (gh - a @ k) @ p @ ph
+    return -_mh(k @ p) + phk - phk @ p @ a + (gh - a @ k) @ p @ ph
 
 
 def _expm(a: np.ndarray) -> np.ndarray:
@@ -1070,7 +1088,7 @@ class LinalgMatrixExp(Op):
 
         (a,) = self.inputs
         n = a._data.shape[-1]
-        at = a.mT
+        at = _mh(a)
         top = cat([at, grad], -1)
         bottom = cat([grad * 0.0, at], -1)
         big = LinalgMatrixExp.apply(cat([top, bottom], -2))
@@ -1092,11 +1110,16 @@ class LinalgQr(_Decomposition):
             raise NotImplementedError("ember: the gradient of linalg.qr for wide matrices (m < n) is not implemented")
         if m > n and self.cfg["mode"] == "complete":
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        mm_ = (r @ gr.mT if gr is not None else 0.0) - (gq.mT @ q if gq is not None else 0.0)
+        mm_ = (r @ _mh(gr) if gr is not None else 0.0) - (_mh(gq) @ q if gq is not None else 0.0)
         lo = mm_.tril()
-        sym = lo + lo.tril(-1).mT
+        sym = lo + _mh(lo.tril(-1))
+        if sym._data.dtype.kind == "c":  # the diagonal's imaginary part is a phase (gauge) term: keep the real part
+            from .pointwise import real
+
+            d = mm_.diagonal(0, -2, -1)
+            sym = sym - d.diag_embed() + real(d).diag_embed()
         rhs = q @ sym if gq is None else gq + q @ sym
-        return rhs @ LinalgInvEx.apply(r).mT
+        return rhs @ _mh(LinalgInvEx.apply(r))
 
 
 class LinalgLstsq(Op):
@@ -1118,9 +1141,9 @@ class LinalgLstsq(Op):
 
         p = pinv(a)
         g2, b2 = (grad.unsqueeze(-1), b.unsqueeze(-1)) if self.vec else (grad, b)
-        ga = _pinv_backward(g2 @ b2.mT, p, a) if self.next_functions[0][0] is not None else None
+        ga = _pinv_backward(g2 @ _mh(b2), p, a) if self.next_functions[0][0] is not None else None
         gb = None
         if self.next_functions[1][0] is not None:
-            gb = p.mT @ g2
+            gb = _mh(p) @ g2
             gb = gb.squeeze(-1) if self.vec else gb
         return ga, gb
