@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ember
-from helpers import check, check_same_error, same, same_text, torch
+from helpers import check, check_same_error, make_inputs, same, same_text, torch
 
 CDTYPES = ["complex64", "complex128"]
 
@@ -394,3 +394,92 @@ def test_linalg_complex(name, dtype):
     shapes, fn = LINALG[name]
     tol = {"atol": 1e-4, "rtol": 1e-3} if dtype == "complex64" else {"atol": 1e-9, "rtol": 1e-8}
     check(fn, shapes, dtype=dtype, **tol)
+
+
+# ---------------------------------------------------------------- torch.fft: values, gradients, grad_fn names
+FFT_1D = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"]
+FFT_ND = ["fft2", "ifft2", "rfft2", "irfft2", "hfft2", "ihfft2", "fftn", "ifftn", "rfftn", "irfftn", "hfftn", "ihfftn"]
+REAL_ONLY = {"rfft", "ihfft", "rfft2", "ihfft2", "rfftn", "ihfftn"}
+
+
+def _fft_inputs(name, dtype, shape):
+    real = dtype.startswith("float")
+    if name in REAL_ONLY and not real:
+        return None
+    return make_inputs([shape], dtype, seed=5)
+
+
+def _chain(t):
+    names, node = [], t.grad_fn
+    while node is not None and "AccumulateGrad" not in node.name():
+        names.append(node.name())
+        node = node.next_functions[0][0]
+    return names
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64", "float64", "complex128"])
+@pytest.mark.parametrize("norm", [None, "ortho", "forward"])
+@pytest.mark.parametrize("kw", [{}, {"n": 5}, {"n": 9, "dim": 0}, {"dim": 0}], ids=str)
+@pytest.mark.parametrize("name", FFT_1D)
+def test_fft_1d_grad(name, kw, norm, dtype):
+    xs = _fft_inputs(name, dtype, (6, 4))
+    if xs is None:
+        return
+    fn = lambda x: getattr(torch_or_ember(x).fft, name)(x, norm=norm, **kw)  # noqa: E731
+    tol = {"atol": 1e-4, "rtol": 1e-4} if dtype.endswith("32") or dtype == "complex64" else {"atol": 1e-9, "rtol": 1e-8}
+    check(fn, inputs=xs, **tol)
+    same(lambda lib: _chain(getattr(lib.fft, name)(lib.tensor(xs[0], requires_grad=True), norm=norm, **kw)))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+@pytest.mark.parametrize("norm", [None, "ortho", "forward"])
+@pytest.mark.parametrize("kw", [{}, {"s": (3, 8)}, {"s": (5, -1), "dim": (2, 0)}, {"dim": (0, 2)}], ids=str)
+@pytest.mark.parametrize("name", FFT_ND)
+def test_fft_nd_grad(name, kw, norm, dtype):
+    xs = _fft_inputs(name, dtype, (4, 3, 6))
+    if xs is None:
+        return
+    fn = lambda x: getattr(torch_or_ember(x).fft, name)(x, norm=norm, **kw)  # noqa: E731
+    check(fn, inputs=xs, atol=1e-9, rtol=1e-8)
+    same(lambda lib: _chain(getattr(lib.fft, name)(lib.tensor(xs[0], requires_grad=True), norm=norm, **kw)))
+
+
+def test_fft_odd_lengths_and_double_backward():
+    x = make_inputs([(7,)], "float64", seed=2)[0]
+
+    def f(lib):
+        t = lib.tensor(x, requires_grad=True)
+        y = lib.fft.irfft(lib.fft.rfft(t) * (1 + 0.5j), n=7)
+        (g,) = lib.autograd.grad((y**2).sum(), t, create_graph=True)
+        (gg,) = lib.autograd.grad((g * lib.arange(7.0, dtype=lib.float64)).sum(), t)
+        return y, g, gg
+
+    same(f, atol=1e-9, rtol=1e-8)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.fft.rfft(lib.ones(4, dtype=lib.complex64)),
+    lambda lib: lib.fft.rfft2(lib.ones(2, 4, dtype=lib.complex64)),
+    lambda lib: lib.fft.ihfft(lib.ones(4, dtype=lib.complex128)),
+    lambda lib: lib.fft.ihfftn(lib.ones(2, 4, dtype=lib.complex64)),
+    lambda lib: lib.fft.fft(lib.ones(4), n=0),
+    lambda lib: lib.fft.irfft(lib.ones(1, dtype=lib.complex64)),
+    lambda lib: lib.fft.fft(lib.ones(4), norm="bad"),
+    lambda lib: lib.fft.fft(lib.ones(4, dtype=lib.float16)),
+    lambda lib: lib.fft.fft(lib.ones(2, 4), dim=3),
+    lambda lib: lib.fft.fftn(lib.ones(2, 4), s=(3, 4, 5)),
+    lambda lib: lib.fft.fftn(lib.ones(2, 4), s=(3, 4), dim=(0,)),
+    lambda lib: lib.fft.fftn(lib.ones(2, 4), dim=(0, 0)),
+    lambda lib: lib.fft.fft2(lib.ones(4)),
+], ids=lambda f: "")
+def test_fft_errors(fn):
+    check_same_error(fn)
+
+
+def test_fft_out_and_int_input():
+    def f(lib):
+        o = lib.empty(4, dtype=lib.complex64)
+        lib.fft.fft(lib.arange(4), out=o)
+        return o, lib.fft.rfft(lib.tensor([True, False, True])), lib.fft.irfft(lib.arange(4.0)).dtype
+
+    same(f, atol=1e-6)

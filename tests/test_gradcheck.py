@@ -594,6 +594,18 @@ CASES += [
     C("LinalgQr", lambda a: ember.linalg.qr(a), ((4, 3),), "complex", dtype=Z),
     C("LinalgMatrixExp", lambda a: ember.linalg.matrix_exp(a), ((3, 3),), "complex", dtype=Z),
     C("LinalgCross", lambda a, b: ember.linalg.cross(a, b), ((2, 3), (2, 3)), "complex", dtype=Z),
+    # torch.fft: the three primitives, each norm, and the composites that chain them
+    C("FftC2C", lambda a: ember.fft.fft(a), ((2, 5),), dtype=Z, gradgrad=True),
+    C("FftC2C", lambda a: ember.fft.ifftn(a, s=(3, 4), norm="ortho"), ((2, 5),), "ifftn", dtype=Z),
+    C("FftC2C", lambda a: ember.fft.fft2(a, norm="forward"), ((2, 3, 4),), "fft2_real"),
+    C("FftR2C", lambda a: ember.fft.rfft(a), ((2, 5),), gradgrad=True),
+    C("FftR2C", lambda a: ember.fft.fft(a, n=6, norm="ortho"), ((2, 5),), "fft_real"),
+    C("FftR2C", lambda a: ember.fft.rfftn(a, norm="forward"), ((2, 3, 4),), "rfftn"),
+    C("FftR2C", lambda a: ember.fft.ihfft2(a), ((3, 4),), "ihfft2"),
+    C("FftC2R", lambda a: ember.fft.irfft(a), ((2, 5),), dtype=Z, gradgrad=True),
+    C("FftC2R", lambda a: ember.fft.irfft(a, n=7, norm="ortho"), ((2, 5),), "odd", dtype=Z),
+    C("FftC2R", lambda a: ember.fft.irfftn(a, norm="forward"), ((2, 3, 4),), "irfftn", dtype=Z),
+    C("FftC2R", lambda a: ember.fft.hfft2(a, s=(3, 5)), ((3, 4),), "hfft2", dtype=Z),
 ]
 
 
