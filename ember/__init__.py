@@ -451,6 +451,41 @@ from .ops.movement import (  # noqa: E402, F401
     bincount, bucketize, combinations, histogram, searchsorted, unique, unique_consecutive,
 )
 from .ops.movement import as_strided, block_diag, cdist, scatter_reduce  # noqa: E402, F401
+# ---- complex numbers
+from .ops.complex import adjoint, angle, complex, polar, view_as_complex, view_as_real  # noqa: E402, F401
+from .ops.complex import imag  # noqa: E402, F401
+from .ops.pointwise import real  # noqa: E402, F401
+
+
+def conj(input: Tensor) -> Tensor:
+    """The complex conjugate (a copy marked is_conj(); see Tensor.conj). See torch.conj."""
+    return input.conj()
+
+
+def conj_physical(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The complex conjugate, computed now. See torch.conj_physical."""
+    return _pw._unary_out(input.conj_physical(), out, "conj_physical")
+
+
+def conj_physical_(input: Tensor) -> Tensor:
+    return input.conj_physical_()
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    return input.resolve_conj()
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    return input.resolve_neg()
+
+
+def is_conj(input: Tensor) -> _builtin_bool:
+    return input.is_conj()
+
+
+def is_neg(input: Tensor) -> _builtin_bool:
+    return input.is_neg()
+
 from . import special  # noqa: E402, F401
 from . import fft  # noqa: E402, F401
 

@@ -65,6 +65,8 @@ class Tensor:
     _post_accumulate_hooks = None
     _retains_grad = False
     _output_nr = 0  # which output of its grad_fn this tensor is (custom Functions with several outputs)
+    _is_conj = False  # conj() of a complex tensor (ember's conj is a copy that reports is_conj(); see conj)
+    _is_neg = False  # the imaginary part of such a tensor (torch's negative view)
 
     # legacy constructor: Tensor(2, 3), Tensor([[1, 2]]), Tensor(size=...), Tensor(storage) -> default dtype
     def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
@@ -315,7 +317,9 @@ class Tensor:
         inputs: Any = None,
     ) -> None:  # fmt: skip
         """Accumulate d(self)/d(leaf) into every leaf's .grad. See torch.Tensor.backward."""
-        if gradient is None and inputs is None and self._requires_grad and self._data.size == 1:
+        if gradient is None and inputs is None and self._requires_grad and self._data.size == 1 and (
+            self._data.dtype.kind != "c"
+        ):
             # the usual loss.backward(): skip the argument handling of autograd.backward
             from .autograd.engine import run_backward
 
@@ -330,6 +334,8 @@ class Tensor:
         """A tensor sharing this one's data and version counter, cut from the graph (not a view for autograd)."""
         t = _view_of(self._data, self)
         t._base = None
+        if self._is_conj or self._is_neg:
+            t._is_conj, t._is_neg = self._is_conj, self._is_neg
         return t
 
     def detach_(self) -> Tensor:
@@ -349,6 +355,11 @@ class Tensor:
         """The ndarray itself: changing one changes the other."""
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if self._is_conj or self._is_neg:
+            bit, fix = ("conjugate", "conj") if self._is_conj else ("negative", "neg")
+            raise RuntimeError(
+                f"Can't call numpy() on Tensor that has {bit} bit set. Use tensor.resolve_{fix}().numpy() instead."
+            )
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -989,6 +1000,77 @@ class Tensor:
             return _mv.permute(self, (1, 0))
         _mv.warn_T(nd)
         return _mv.permute(self, tuple(range(nd - 1, -1, -1)))
+
+    @property
+    def mH(self) -> Tensor:
+        return _cx.adjoint(self, "mH")
+
+    @property
+    def H(self) -> Tensor:
+        return _cx.H(self)
+
+    def adjoint(self) -> Tensor:
+        return _cx.adjoint(self)
+
+    # ------------------------------------------------------------------ complex numbers
+    def conj(self) -> Tensor:
+        """The complex conjugate (the tensor itself when real). See torch.conj.
+
+        NOTE: torch returns a lazily conjugated view sharing memory; ember returns a conjugated copy that reports
+        is_conj() like torch's, so values, gradients, is_conj() and resolve_conj() agree but writes into the result
+        do not reach this tensor.
+
+        >>> ember.tensor([1 + 2j]).conj()
+        tensor([1.-2.j])
+        """
+        if self._data.dtype.kind != "c":
+            return self
+        r = _pw.Conj.apply(self)
+        if not self._is_conj:
+            r._is_conj = True
+        return r
+
+    def conj_physical(self) -> Tensor:
+        return _pw.ConjPhysical.apply(self) if self._data.dtype.kind == "c" else self
+
+    def conj_physical_(self) -> Tensor:
+        if self._data.dtype.kind != "c":
+            return self
+        return _pw.inplace_unary(_pw.ConjPhysicalInplace, self)
+
+    def is_conj(self) -> bool:
+        return self._is_conj
+
+    def is_neg(self) -> bool:
+        return self._is_neg
+
+    def resolve_conj(self) -> Tensor:
+        return _pw.Clone.apply(self) if self._is_conj else self
+
+    def resolve_neg(self) -> Tensor:
+        return _pw.Clone.apply(self) if self._is_neg else self
+
+    @property
+    def real(self) -> Tensor:
+        return _pw.real(self)
+
+    @real.setter
+    def real(self, value: Any) -> None:
+        self.real.copy_(value)
+
+    @property
+    def imag(self) -> Tensor:
+        r = _cx.imag(self)
+        if self._is_conj:
+            r._is_neg = True
+        return r
+
+    @imag.setter
+    def imag(self, value: Any) -> None:
+        self.imag.copy_(value)
+
+    def angle(self) -> Tensor:
+        return _cx.Angle.apply(self)
 
     @property
     def mT(self) -> Tensor:
@@ -1749,3 +1831,4 @@ from .ops import movement as _mv  # noqa: E402
 from .ops import pointwise as _pw  # noqa: E402
 from .ops import reduce as _rd  # noqa: E402
 from .ops import nn as _nn  # noqa: E402
+from .ops import complex as _cx  # noqa: E402

@@ -1,7 +1,8 @@
-"""torch.fft: discrete Fourier transforms through numpy.fft, in torch's dtypes (float32 in, complex64 out).
+"""torch.fft: discrete Fourier transforms in torch's dtypes (float32 in, complex64 out), differentiable.
 
-NOTE: the transforms return tensors without a graph: ember's engine does not carry gradients through complex
-tensors yet, so FftR2C/FftC2C/FftC2R backward nodes are not recorded. fftshift/ifftshift are rolls and do record.
+Each transform is built, as torch builds it, from the three primitives of ember/ops/fft.py (FftC2CBackward0,
+FftR2CBackward0, FftC2RBackward0), with conj, a cast to complex (ToCopyBackward0) and the resizing of `n`/`s`
+(SliceBackward0, ConstantPadNdBackward0) around them.
 """
 
 from __future__ import annotations
@@ -11,74 +12,258 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _dtype as D
-from ._tensor import Tensor
+from ._tensor import Tensor, _wrap_dim
+from .ops.fft import _SWAP, FftC2C, FftC2R, FftR2C
 
-__all__ = ["fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn", "ifftshift", "ihfft",
-           "irfft", "irfftn", "rfft", "rfftfreq", "rfftn"]  # fmt: skip
+__all__ = ["fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "hfft2", "hfftn", "ifft", "ifft2", "ifftn",
+           "ifftshift", "ihfft", "ihfft2", "ihfftn", "irfft", "irfft2", "irfftn", "rfft", "rfft2", "rfftfreq",
+           "rfftn"]  # fmt: skip
 
-_NORMS = (None, "backward", "ortho", "forward")
-
-
-def _prep(x: Tensor, norm: str | None) -> np.ndarray:
-    if norm not in _NORMS:
-        raise ValueError(f'Invalid normalization mode: "{norm}"')
-    a = x.detach().numpy()
-    if a.dtype.kind not in "fc":
-        a = a.astype(D.get_default_dtype().np)
-    return a
+_Dims = tuple[int, ...]
 
 
-def _complex_of(a: np.ndarray) -> np.dtype:
-    return np.dtype(np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64)
+def _norm(norm: str | None) -> str:
+    if norm is None:
+        return "backward"
+    if norm not in ("backward", "ortho", "forward"):
+        raise RuntimeError(f'Invalid normalization mode: "{norm}"')
+    return norm
 
 
-def _real_of(a: np.ndarray) -> np.dtype:
-    return np.dtype(np.float64 if a.dtype in (np.float64, np.complex128) else np.float32)
+def _floating(x: Tensor) -> Tensor:
+    """Integer and bool inputs compute in the default float dtype; half is not supported (as torch on CPU)."""
+    k = x._data.dtype
+    if k == np.float16:
+        raise RuntimeError("Unsupported dtype Half")
+    if k.kind not in "fc":
+        return x.to(D.get_default_dtype())
+    return x
 
 
-def _wrap(r: np.ndarray, dt: np.dtype) -> Tensor:
-    from . import tensor
-
-    return tensor(np.ascontiguousarray(r.astype(dt, copy=False)))
-
-
-def _one(fn: Any, real_out: bool) -> Any:
-    def f(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None) -> Tensor:
-        a = _prep(input, norm)
-        r = fn(a, n=n, axis=dim, norm=norm)
-        return _wrap(r, _real_of(a) if real_out else _complex_of(a))
-
-    f.__name__ = fn.__name__
-    f.__doc__ = f"See torch.fft.{fn.__name__}."
-    return f
+def _complex(x: Tensor) -> Tensor:
+    x = _floating(x)
+    if x._data.dtype.kind == "c":
+        return x
+    return x.to(D.complex128 if x._data.dtype == np.float64 else D.complex64)
 
 
-def _many(fn: Any, real_out: bool, default_dim: Any = None) -> Any:
-    def f(input: Tensor, s: Sequence[int] | None = None, dim: Any = default_dim, norm: str | None = None) -> Tensor:
-        a = _prep(input, norm)
-        axes = None if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
-        if axes is None and s is not None:
-            axes = tuple(range(-len(s), 0))  # torch: s alone means the last len(s) dims (NumPy 2 wants them named)
-        r = fn(a, s=None if s is None else tuple(s), axes=axes, norm=norm)
-        return _wrap(r, _real_of(a) if real_out else _complex_of(a))
-
-    f.__name__ = fn.__name__
-    f.__doc__ = f"See torch.fft.{fn.__name__}."
-    return f
+def _real_only(x: Tensor, msg: str) -> Tensor:
+    if x._data.dtype.kind == "c":
+        raise RuntimeError(msg + x.dtype._storage.removesuffix("Tensor"))
+    return _floating(x)
 
 
-fft = _one(np.fft.fft, False)
-ifft = _one(np.fft.ifft, False)
-rfft = _one(np.fft.rfft, False)
-irfft = _one(np.fft.irfft, True)
-hfft = _one(np.fft.hfft, True)
-ihfft = _one(np.fft.ihfft, False)
-fft2 = _many(np.fft.fft2, False, (-2, -1))
-ifft2 = _many(np.fft.ifft2, False, (-2, -1))
-fftn = _many(np.fft.fftn, False)
-ifftn = _many(np.fft.ifftn, False)
-rfftn = _many(np.fft.rfftn, False)
-irfftn = _many(np.fft.irfftn, True)
+def _points(n: int) -> int:
+    if n < 1:
+        raise RuntimeError(f"Invalid number of data points ({n}) specified")
+    return n
+
+
+def _dims(x: Tensor, s: Sequence[int] | None, dim: Any) -> tuple[_Dims, list[int] | None]:
+    """The transformed dims and, when s is given, their sizes (-1: keep), with torch's checks."""
+    nd = x._data.ndim
+    if dim is None:
+        if s is None:
+            dims = tuple(range(nd))
+        else:
+            if len(s) > nd:
+                raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {nd} dimensions.")
+            dims = tuple(range(nd - len(s), nd))
+    else:
+        dims = tuple(_wrap_dim(d, nd) for d in ((dim,) if isinstance(dim, int) else dim))
+        if s is not None and len(s) != len(dims):
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("FFT dims must be unique")
+    if s is None:
+        return dims, None
+    return dims, [_points(x._data.shape[d] if n == -1 else int(n)) for d, n in zip(dims, s)]
+
+
+def _resize(x: Tensor, dims: _Dims, sizes: Sequence[int]) -> Tensor:
+    """Trim (a slice) or zero-pad (one constant pad) each dim in dims to its size, as torch does before a transform."""
+    shape = x._data.shape
+    for d, n in zip(dims, sizes):
+        if n < shape[d]:
+            x = x.narrow(d, 0, n)
+    grow = {d: n - shape[d] for d, n in zip(dims, sizes) if n > shape[d]}
+    if grow:
+        from .ops.conv import ConstantPadNd
+
+        nd = x._data.ndim
+        first = min(grow)
+        x = ConstantPadNd.apply(x, pads=tuple((0, grow.get(i, 0)) for i in range(first, nd)), value=0)
+    return x
+
+
+def _out(r: Tensor, out: Tensor | None, name: str) -> Tensor:
+    if out is None:
+        return r
+    from .ops.pointwise import _write_out
+
+    return _write_out(out, r, name)
+
+
+# ---------------------------------------------------------------- building blocks shared by the 1-D, 2-D and n-D forms
+def _c2c(x: Tensor, s: Any, dim: Any, norm: str | None, forward: bool, real_as_r2c: bool) -> Tensor:
+    m = _norm(norm)
+    x = _floating(x)
+    if real_as_r2c and x._data.dtype.kind != "c":  # the 1-D fft/ifft of a real input: one R2C node
+        dims, sizes = _dims(x, s, dim)
+        x = _resize(x, dims, sizes) if sizes else x
+        if forward:
+            return FftR2C.apply(x, dims=dims, norm=m, onesided=False)
+        return FftR2C.apply(x, dims=dims, norm=_SWAP[m], onesided=False).conj()  # ifft(x) = conj(fft(x)) scaled
+    x = _complex(x)
+    dims, sizes = _dims(x, s, dim)
+    x = _resize(x, dims, sizes) if sizes else x
+    return FftC2C.apply(x, dims=dims, norm=m, forward=forward)
+
+
+def _r2c(x: Tensor, s: Any, dim: Any, norm: str | None, msg: str, inverse: bool) -> Tensor:
+    """rfftn, or (inverse) ihfftn: the one-sided transform of a real input."""
+    m = _norm(norm)
+    x = _real_only(x, msg)
+    dims, sizes = _dims(x, s, dim)
+    x = _resize(x, dims, sizes) if sizes else x
+    if not inverse:
+        return FftR2C.apply(x, dims=dims, norm=m, onesided=True)
+    # ihfftn(x) = conj(rfftn(x)) scaled as an inverse: conj of the last dim's R2C, then inverse C2C over the others
+    y = FftR2C.apply(x, dims=dims[-1:], norm=_SWAP[m], onesided=True)
+    if len(dims) == 1:
+        return y.conj()
+    return FftC2C.apply(y.conj_physical(), dims=dims[:-1], norm=m, forward=False)
+
+
+def _c2r(x: Tensor, s: Any, dim: Any, norm: str | None, hermitian: bool) -> Tensor:
+    """irfftn, or (hermitian) hfftn: a one-sided complex input to a real output."""
+    m = _norm(norm)
+    x = _complex(x)
+    dims, sizes = _dims(x, s, dim)
+    last = sizes[-1] if sizes and s[-1] != -1 else _points(2 * (x._data.shape[dims[-1]] - 1))  # -1: the default
+    x = _resize(x, dims, (sizes[:-1] if sizes else [x._data.shape[d] for d in dims[:-1]]) + [last // 2 + 1])
+    if not hermitian:
+        return FftC2R.apply(x, dims=dims, norm=m, last=last)
+    # hfftn(x) = irfftn(conj(x)) scaled as a forward transform: forward C2C over the other dims, conj, last dim's C2R
+    if len(dims) > 1:
+        x = FftC2C.apply(x, dims=dims[:-1], norm=m, forward=True)
+    return FftC2R.apply(x.conj(), dims=dims[-1:], norm=_SWAP[m], last=last)
+
+
+def _one(n: int | None) -> list[int] | None:
+    return None if n is None else [n]
+
+
+# ---------------------------------------------------------------- the public transforms
+def fft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *,
+        out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """One-dimensional discrete Fourier transform. See torch.fft.fft."""
+    return _out(_c2c(input, _one(n), dim, norm, True, True), out, "fft_fft")
+
+
+def ifft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *,
+         out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """One-dimensional inverse discrete Fourier transform. See torch.fft.ifft."""
+    return _out(_c2c(input, _one(n), dim, norm, False, True), out, "fft_ifft")
+
+
+def rfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *,
+         out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The one-sided Fourier transform of a real signal. See torch.fft.rfft."""
+    return _out(_r2c(input, _one(n), dim, norm, "rfft expects a real input tensor, but got ", False), out, "fft_rfft")
+
+
+def irfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The inverse of rfft: a real signal of n points. See torch.fft.irfft."""
+    return _out(_c2r(input, _one(n), dim, norm, False), out, "fft_irfft")
+
+
+def hfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *,
+         out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The transform of a Hermitian-symmetric signal given by its first half: real. See torch.fft.hfft."""
+    return _out(_c2r(input, _one(n), dim, norm, True), out, "fft_hfft")
+
+
+def ihfft(input: Tensor, n: int | None = None, dim: int = -1, norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The inverse of hfft: the one-sided inverse transform of a real signal. See torch.fft.ihfft."""
+    return _out(_r2c(input, _one(n), dim, norm, "ihfft expects a real input tensor, but got ", True), out,
+                "fft_ihfft")  # fmt: skip
+
+
+def fftn(input: Tensor, s: Sequence[int] | None = None, dim: Any = None, norm: str | None = None, *,
+         out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """N-dimensional discrete Fourier transform. See torch.fft.fftn."""
+    return _out(_c2c(input, s, dim, norm, True, False), out, "fft_fftn")
+
+
+def ifftn(input: Tensor, s: Sequence[int] | None = None, dim: Any = None, norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """N-dimensional inverse discrete Fourier transform. See torch.fft.ifftn."""
+    return _out(_c2c(input, s, dim, norm, False, False), out, "fft_ifftn")
+
+
+def rfftn(input: Tensor, s: Sequence[int] | None = None, dim: Any = None, norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """N-dimensional one-sided transform of a real signal. See torch.fft.rfftn."""
+    return _out(_r2c(input, s, dim, norm, "rfftn expects a real-valued input tensor, but got ", False), out,
+                "fft_rfftn")  # fmt: skip
+
+
+def irfftn(input: Tensor, s: Sequence[int] | None = None, dim: Any = None, norm: str | None = None, *,
+           out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The inverse of rfftn. See torch.fft.irfftn."""
+    return _out(_c2r(input, s, dim, norm, False), out, "fft_irfftn")
+
+
+def hfftn(input: Tensor, s: Sequence[int] | None = None, dim: Any = None, norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """N-dimensional transform of a Hermitian-symmetric signal given by its half. See torch.fft.hfftn."""
+    return _out(_c2r(input, s, dim, norm, True), out, "fft_hfftn")
+
+
+def ihfftn(input: Tensor, s: Sequence[int] | None = None, dim: Any = None, norm: str | None = None, *,
+           out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The inverse of hfftn. See torch.fft.ihfftn."""
+    return _out(_r2c(input, s, dim, norm, "Only supports floating-point dtypes, but found: ", True), out,
+                "fft_ihfftn")  # fmt: skip
+
+
+def fft2(input: Tensor, s: Sequence[int] | None = None, dim: Any = (-2, -1), norm: str | None = None, *,
+         out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Two-dimensional discrete Fourier transform. See torch.fft.fft2."""
+    return fftn(input, s, dim, norm, out=out)
+
+
+def ifft2(input: Tensor, s: Sequence[int] | None = None, dim: Any = (-2, -1), norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Two-dimensional inverse discrete Fourier transform. See torch.fft.ifft2."""
+    return ifftn(input, s, dim, norm, out=out)
+
+
+def rfft2(input: Tensor, s: Sequence[int] | None = None, dim: Any = (-2, -1), norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Two-dimensional one-sided transform of a real signal. See torch.fft.rfft2."""
+    return rfftn(input, s, dim, norm, out=out)
+
+
+def irfft2(input: Tensor, s: Sequence[int] | None = None, dim: Any = (-2, -1), norm: str | None = None, *,
+           out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The inverse of rfft2. See torch.fft.irfft2."""
+    return irfftn(input, s, dim, norm, out=out)
+
+
+def hfft2(input: Tensor, s: Sequence[int] | None = None, dim: Any = (-2, -1), norm: str | None = None, *,
+          out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Two-dimensional transform of a Hermitian-symmetric signal given by its half. See torch.fft.hfft2."""
+    return hfftn(input, s, dim, norm, out=out)
+
+
+def ihfft2(input: Tensor, s: Sequence[int] | None = None, dim: Any = (-2, -1), norm: str | None = None, *,
+           out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The inverse of hfft2. See torch.fft.ihfft2."""
+    return ihfftn(input, s, dim, norm, out=out)
 
 
 def _freq(values: np.ndarray, dtype: Any, requires_grad: bool) -> Tensor:

@@ -58,8 +58,7 @@ def det(A: Tensor) -> Tensor:
 def slogdet(A: Tensor) -> SlogdetResult:
     """Sign and log absolute value of the determinant. See torch.linalg.slogdet."""
     _square(A, "slogdet")
-    sign = _wrap(np.asarray(np.linalg.slogdet(A._data)[0], dtype=A._data.dtype))
-    return SlogdetResult(sign, _la.LinalgSlogdet.apply(A))
+    return SlogdetResult(*_la.LinalgSlogdet.run(A))
 
 
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
@@ -194,7 +193,7 @@ def eig(A: Tensor) -> EigResult:
     """Eigen-decomposition of a general matrix, complex (no gradient yet). See torch.linalg.eig."""
     _square(A, "eig")
     w, v = np.linalg.eig(A._data)
-    ct = np.complex64 if A._data.dtype == np.float32 else np.complex128
+    ct = np.complex64 if A._data.dtype in (np.float32, np.complex64) else np.complex128
     return EigResult(_const(w, ct), _const(v, ct))
 
 

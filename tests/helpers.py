@@ -20,9 +20,9 @@ Shape = tuple[int, ...]
 
 def to_numpy(x: Any) -> Any:
     if isinstance(x, ember.Tensor):
-        return x.detach().numpy()
+        return x.detach().resolve_conj().resolve_neg().numpy()
     if isinstance(x, torch.Tensor):
-        return x.detach().numpy()
+        return x.detach().resolve_conj().resolve_neg().numpy()
     return x
 
 
@@ -62,6 +62,8 @@ def make_inputs(shapes: Sequence[Shape], dtype: str = "float32", low: float = -2
         return [rng.integers(int(low), int(high) + 1, s).astype(dtype) for s in shapes]
     if dtype == "bool":
         return [rng.random(s) > 0.5 for s in shapes]
+    if dtype.startswith("complex"):
+        return [(rng.uniform(low, high, s) + 1j * rng.uniform(low, high, s)).astype(dtype) for s in shapes]
     return [rng.uniform(low, high, s).astype(dtype) for s in shapes]
 
 
@@ -104,7 +106,7 @@ def check(
     if not pairs:
         return
     rng = np.random.default_rng(seed + 1)
-    ups = [rng.standard_normal(tuple(t.shape)).astype(to_numpy(t).dtype) for _, t in pairs]
+    ups = [_upstream(rng, tuple(t.shape), to_numpy(t).dtype) for _, t in pairs]
     torch.autograd.backward([t for _, t in pairs], [torch.tensor(u) for u in ups])
     ember.autograd.backward([e for e, _ in pairs], [ember.tensor(u) for u in ups])
     ga = 10 * atol if grad_atol is None else grad_atol
@@ -115,6 +117,13 @@ def check(
             continue
         assert e.grad is not None, f"input {i}: torch has a grad, ember none"
         assert_same(e.grad, t.grad, ga, gr, f"grad of input {i}")
+
+
+def _upstream(rng: np.random.Generator, shape: Shape, dt: np.dtype) -> np.ndarray:
+    """A random upstream gradient; complex outputs get a complex one (real and imaginary parts both random)."""
+    if dt.kind == "c":
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dt)
+    return rng.standard_normal(shape).astype(dt)
 
 
 def check_error(fn: Callable[[Any], Any], match: str | None = None) -> None:

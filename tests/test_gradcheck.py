@@ -75,6 +75,7 @@ class Case:
     gradgrad: bool = False
     raises: bool = False  # torch records a node whose backward raises (NotImplemented): check the same error
     kw: dict = field(default_factory=dict)  # gradcheck tolerances, eps
+    dtype: Any = "float64"  # or "complex128", or one of them per input
 
     def __str__(self) -> str:
         return f"{self.op}-{self.name}" if self.name else self.op
@@ -88,6 +89,10 @@ def strided(shape: tuple, case: Case, seed: int) -> ember.Tensor:
     if case.away:
         a = rng.uniform(case.away, max(abs(case.lo), abs(case.hi)), full) * (rng.choice([-1, 1], full) if case.lo < 0
                                                                               else 1)  # fmt: skip
+    dtype = case.dtype if isinstance(case.dtype, str) else case.dtype[seed]
+    if dtype == "complex128":  # imaginary parts drawn as the real ones
+        a = a + 1j * rng.uniform(case.lo, case.hi, full)
+        return ember.tensor(a, dtype=ember.complex128)[..., 0].requires_grad_()
     return ember.tensor(a, dtype=f64)[..., 0].requires_grad_()
 
 
@@ -538,6 +543,73 @@ CASES += [
     C("SpecialI1", lambda a: ember.special.i1(a), ((2, 3),), lo=-3.0, hi=3.0),
     C("SpecialNdtri", lambda a: ember.special.ndtri(a), ((2, 3),), lo=0.1, hi=0.9),
     C("SpecialLogNdtr", lambda a: ember.special.log_ndtr(a), ((2, 3),), lo=-3.0, hi=3.0, gradgrad=True),
+]
+
+
+# complex numbers: the new ops, and the conjugate-correct backward of existing ones under complex128 inputs
+# (ember's gradcheck treats a complex number as two reals, as torch's)
+Z = "complex128"
+CASES += [
+    C("Conj", lambda a: a.conj() * a, ((2, 3),), dtype=Z, gradgrad=True),
+    C("ConjPhysical", lambda a: a.conj_physical(), ((2, 3),), dtype=Z, gradgrad=True),
+    C("ConjPhysicalInplace", inplace(lambda a: a.conj_physical_()), ((2, 3),), dtype=Z),
+    C("ViewAsReal", lambda a: ember.view_as_real(a), ((2, 3),), dtype=Z, gradgrad=True),
+    C("ViewAsReal", lambda a: a.real * a.imag, ((2, 3),), "real_imag", dtype=Z, gradgrad=True),
+    C("ViewAsComplex", lambda a: ember.view_as_complex(a.reshape(3, 2)), ((2, 3),), gradgrad=True),
+    C("Angle", lambda a: a.angle(), ((2, 3),), dtype=Z, away=0.2, gradgrad=True),
+    C("Angle", lambda a: a.angle(), ((2, 3),), "real", away=0.2),
+    C("Polar", lambda a, b: ember.polar(a, b), ((2, 3), (3,)), lo=0.2, hi=2.0, gradgrad=True),
+    C("Complex", lambda a, b: ember.complex(a, b), ((2, 3), (3,)), gradgrad=True),
+    C("Mul", lambda a, b: a * b, ((2, 3), (3,)), "complex", dtype=Z, gradgrad=True),
+    C("Mul", lambda a, b: a * b, ((2, 3), (3,)), "real_by_complex", dtype=("float64", Z), gradgrad=True),
+    C("Div", lambda a, b: a / b, ((2, 3), (3,)), "complex", dtype=Z, away=0.3, gradgrad=True),
+    C("Exp", lambda a: a.exp(), ((2, 3),), "complex", dtype=Z, gradgrad=True),
+    C("Log", lambda a: a.log(), ((2, 3),), "complex", dtype=Z, away=0.3),
+    C("Sqrt", lambda a: a.sqrt(), ((2, 3),), "complex", dtype=Z, away=0.3),
+    C("Tanh", lambda a: a.tanh(), ((2, 3),), "complex", dtype=Z),
+    C("Sigmoid", lambda a: a.sigmoid(), ((2, 3),), "complex", dtype=Z),
+    C("Sin", lambda a: a.sin(), ((2, 3),), "complex", dtype=Z),
+    C("Reciprocal", lambda a: a.reciprocal(), ((2, 3),), "complex", dtype=Z, away=0.3),
+    C("Abs", lambda a: a.abs(), ((2, 3),), "complex", dtype=Z, away=0.2, gradgrad=True),
+    C("Sgn", lambda a: a.sgn(), ((2, 3),), "complex", dtype=Z, away=0.2, gradgrad=True),
+    C("PowTensorScalar", lambda a: a ** (1.5 - 0.5j), ((2, 3),), "complex", dtype=Z, away=0.3),
+    C("Pow", lambda a, b: a**b, ((2, 3), (3,)), "complex", dtype=Z, away=0.3),
+    C("ProdAll", lambda a: a.prod(), ((2, 3),), "complex", dtype=Z),
+    C("Cumprod", lambda a: a.cumprod(1), ((2, 3),), "complex", dtype=Z),
+    C("Mm", lambda a, b: a.mm(b), ((3, 4), (4, 2)), "complex", dtype=Z, gradgrad=True),
+    C("Bmm", lambda a, b: a.bmm(b), ((2, 3, 4), (2, 4, 2)), "complex", dtype=Z),
+    C("Mv", lambda a, b: a.mv(b), ((3, 4), (4,)), "complex", dtype=Z),
+    C("Dot", lambda a, b: a.dot(b), ((4,), (4,)), "complex", dtype=Z),
+    C("Vdot", lambda a, b: ember.vdot(a, b), ((4,), (4,)), "complex", dtype=Z, gradgrad=True),
+    C("Addmm", lambda c, a, b: ember.addmm(c, a, b, alpha=1 - 2j), ((3, 2), (3, 4), (4, 2)), "complex", dtype=Z),
+    C("Bmm", lambda a, b: ember.einsum("ij,jk->ik", a, b), ((3, 4), (4, 2)), "complex_einsum", dtype=Z),
+    C("LinalgInvEx", lambda a: ember.linalg.inv(a), ((3, 3),), "complex", dtype=Z),
+    C("LinalgDet", lambda a: ember.linalg.det(a), ((3, 3),), "complex", dtype=Z),
+    C("LinalgSolveEx", lambda a, b: ember.linalg.solve(a, b), ((3, 3), (3, 2)), "complex", dtype=Z),
+    C("LinalgVectorNorm", lambda a: ember.linalg.vector_norm(a, dim=1), ((2, 3),), "complex", dtype=Z, away=0.1),
+    C("LinalgCholeskyEx", lambda a: ember.linalg.cholesky(a @ a.mH + const(3 * np.eye(3), ember.complex128)), ((3, 3),),
+      "complex", dtype=Z),
+    C("LinalgEigh", lambda a: (lambda w, v: (w, (v * v.conj()).real))(*ember.linalg.eigh(a + a.mH)), ((3, 3),),
+      "complex", dtype=Z),
+    C("LinalgSvd", lambda a: (lambda u, s, vh: (s, u @ vh))(*ember.linalg.svd(a, full_matrices=False)), ((4, 3),),
+      "complex", dtype=Z),
+    C("LinalgSlogdet", lambda a: ember.linalg.slogdet(a), ((3, 3),), "complex", dtype=Z),
+    C("LinalgPinv", lambda a: ember.linalg.pinv(a), ((3, 4),), "complex", dtype=Z),
+    C("LinalgQr", lambda a: ember.linalg.qr(a), ((4, 3),), "complex", dtype=Z),
+    C("LinalgMatrixExp", lambda a: ember.linalg.matrix_exp(a), ((3, 3),), "complex", dtype=Z),
+    C("LinalgCross", lambda a, b: ember.linalg.cross(a, b), ((2, 3), (2, 3)), "complex", dtype=Z),
+    # torch.fft: the three primitives, each norm, and the composites that chain them
+    C("FftC2C", lambda a: ember.fft.fft(a), ((2, 5),), dtype=Z, gradgrad=True),
+    C("FftC2C", lambda a: ember.fft.ifftn(a, s=(3, 4), norm="ortho"), ((2, 5),), "ifftn", dtype=Z),
+    C("FftC2C", lambda a: ember.fft.fft2(a, norm="forward"), ((2, 3, 4),), "fft2_real"),
+    C("FftR2C", lambda a: ember.fft.rfft(a), ((2, 5),), gradgrad=True),
+    C("FftR2C", lambda a: ember.fft.fft(a, n=6, norm="ortho"), ((2, 5),), "fft_real"),
+    C("FftR2C", lambda a: ember.fft.rfftn(a, norm="forward"), ((2, 3, 4),), "rfftn"),
+    C("FftR2C", lambda a: ember.fft.ihfft2(a), ((3, 4),), "ihfft2"),
+    C("FftC2R", lambda a: ember.fft.irfft(a), ((2, 5),), dtype=Z, gradgrad=True),
+    C("FftC2R", lambda a: ember.fft.irfft(a, n=7, norm="ortho"), ((2, 5),), "odd", dtype=Z),
+    C("FftC2R", lambda a: ember.fft.irfftn(a, norm="forward"), ((2, 3, 4),), "irfftn", dtype=Z),
+    C("FftC2R", lambda a: ember.fft.hfft2(a, s=(3, 5)), ((3, 4),), "hfft2", dtype=Z),
 ]
 
 

@@ -40,6 +40,8 @@ def _make_grads(outputs: list[Tensor], grads: list[Any]) -> list[Tensor]:
         if g is None:
             if o._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if o._data.dtype.kind == "c":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {o.dtype}")
             if not o._requires_grad:
                 raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
             g = _wrap(np.ones(o._data.shape, dtype=o._data.dtype))

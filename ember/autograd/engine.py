@@ -1,7 +1,7 @@
 """The backward pass: count dependencies from the roots once, then run each node when all its inputs are in.
 
 Gradients meeting at a node are summed; a gradient is reduced to its input's shape when broadcasting made
-it larger, and cast back to its input's dtype, here and nowhere else.
+it larger, and cast back to its input's dtype (its real part for a real input), here and nowhere else.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ def run_backward(
                     if gi._data.shape != shape:
                         gi = _reduce_grad(fn, gi, shape, k - 1)
                     if gi._data.dtype != dt:
-                        gi = gi.to(Tensor._dtype_of(dt))
+                        gi = _cast_grad(gi, dt)
                     if nf._n_outputs == 1:
                         buffers[nf] = buffers[nf] + gi if nf in buffers else gi
                     else:
@@ -215,6 +215,16 @@ def run_backward(
                 )
         return results
     return None
+
+
+def _cast_grad(gi: Tensor, dt: np.dtype) -> Tensor:
+    """A gradient in its input's dtype. A real input reached by a complex gradient (a real tensor in a complex op)
+    gets its real part, as torch does, not a cast that warns about the discarded imaginary part."""
+    if gi._data.dtype.kind == "c" and dt.kind != "c":
+        gi = gi.real
+        if gi._data.dtype == dt:
+            return gi
+    return gi.to(Tensor._dtype_of(dt))
 
 
 def _reduce_grad(fn: Any, gi: Tensor, shape: tuple, k: int) -> Tensor:

@@ -18,40 +18,62 @@ def _tuple(x: Any) -> tuple:
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def _numerical(fn: Callable, inputs: tuple, out_idx: int, eps: float) -> list[np.ndarray]:
-    """One Jacobian (input numel x output numel) per differentiable input, by central differences.
+def _as_real(a: np.ndarray) -> np.ndarray:
+    """An output's values as reals, flat: a complex output as its real parts then its imaginary parts."""
+    a = a.reshape(-1)
+    if a.dtype.kind == "c":
+        return np.concatenate([a.real, a.imag]).astype(np.float64)
+    return a.astype(np.float64)
 
+
+def _numerical(fn: Callable, inputs: tuple, out_idx: int, eps: float) -> list[np.ndarray]:
+    """One Jacobian (real input numel x real output numel) per differentiable input, by central differences.
+
+    A complex number counts as two reals, as in torch: a complex input is perturbed along 1 and along 1j (rows
+    interleaved: real, imaginary), a complex output is checked by its real and its imaginary part.
     Grad mode stays as it is (as in torch): fn may itself call autograd.grad, as gradgradcheck's does."""
     jacs = []
     for x in inputs:
         if not (isinstance(x, Tensor) and x._requires_grad):
             continue
         flat = x._data  # perturb in place, through the tensor's own (possibly strided) memory
+        steps = (eps, eps * 1j) if flat.dtype.kind == "c" else (eps,)
         rows = []
         for idx in np.ndindex(flat.shape):
             orig = flat[idx].copy()
-            flat[idx] = orig + eps
-            plus = _tuple(fn(*inputs))[out_idx]._data.astype(np.float64).reshape(-1)
-            flat[idx] = orig - eps
-            minus = _tuple(fn(*inputs))[out_idx]._data.astype(np.float64).reshape(-1)
-            flat[idx] = orig
-            rows.append((plus - minus) / (2 * eps))
-        jacs.append(np.array(rows).reshape(flat.size, -1))
+            for step in steps:
+                flat[idx] = orig + step
+                plus = _as_real(_tuple(fn(*inputs))[out_idx]._data)
+                flat[idx] = orig - step
+                minus = _as_real(_tuple(fn(*inputs))[out_idx]._data)
+                flat[idx] = orig
+                rows.append((plus - minus) / (2 * eps))
+        jacs.append(np.array(rows).reshape(flat.size * len(steps), -1))
     return jacs
 
 
 def _analytical(out: Tensor, inputs: tuple) -> list[np.ndarray]:
+    """The same Jacobians from backward: column j of a real part has upstream gradient 1 there, of an imaginary
+    part 1j (torch's convention: the gradient of Re(conj(g) * out)); a complex input's gradient gives the rows of
+    its real and imaginary parts."""
     from . import grad as autograd_grad
 
     diff = [x for x in inputs if isinstance(x, Tensor) and x._requires_grad]
-    jacs = [np.zeros((x._data.size, out._data.size)) for x in diff]
-    for j in range(out._data.size):
-        g = np.zeros(out._data.size, dtype=out._data.dtype)
-        g[j] = 1
-        gs = autograd_grad(out, diff, _wrap(g.reshape(out._data.shape)), retain_graph=True, allow_unused=True)
-        for k, gk in enumerate(gs):
-            if gk is not None:
-                jacs[k][:, j] = gk._data.astype(np.float64).reshape(-1)
+    n = out._data.size
+    cplx_out = out._data.dtype.kind == "c"
+    parts = (1, 1j) if cplx_out else (1,)
+    jacs = [np.zeros((x._data.size * (2 if x._data.dtype.kind == "c" else 1), n * len(parts))) for x in diff]
+    for p, unit in enumerate(parts):
+        for j in range(n):
+            g = np.zeros(n, dtype=out._data.dtype)
+            g[j] = unit
+            gs = autograd_grad(out, diff, _wrap(g.reshape(out._data.shape)), retain_graph=True, allow_unused=True)
+            for k, gk in enumerate(gs):
+                if gk is not None:
+                    v = gk._data.reshape(-1)
+                    if diff[k]._data.dtype.kind == "c":
+                        v = np.stack([v.real, v.imag], axis=-1).reshape(-1)
+                    jacs[k][:, p * n + j] = v.real.astype(np.float64)
     return jacs
 
 
@@ -74,7 +96,7 @@ def gradcheck(
     """Check the gradients of func at inputs against finite differences. See torch.autograd.gradcheck."""
     inputs = _tuple(inputs)
     for x in inputs:
-        if isinstance(x, Tensor) and x._requires_grad and x.dtype.name != "float64":
+        if isinstance(x, Tensor) and x._requires_grad and x.dtype.name not in ("float64", "complex128"):
             import warnings
 
             warnings.warn(f"Input #{inputs.index(x)} requires gradient and is not a double precision floating point.")
@@ -92,6 +114,13 @@ def gradcheck(
                     raise GradcheckError(msg)
                 return False
     return True
+
+
+def _random_like(rng: np.random.Generator, a: np.ndarray) -> np.ndarray:
+    r = rng.standard_normal(a.shape)
+    if a.dtype.kind == "c":
+        r = r + 1j * rng.standard_normal(a.shape)
+    return r.astype(a.dtype)
 
 
 def gradgradcheck(
@@ -113,9 +142,7 @@ def gradgradcheck(
     outs = _tuple(func(*inputs))
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(
-            _wrap(rng.standard_normal(o._data.shape).astype(o._data.dtype)).requires_grad_() for o in outs
-        )
+        grad_outputs = tuple(_wrap(_random_like(rng, o._data)).requires_grad_() for o in outs)
     grad_outputs = _tuple(grad_outputs)
     n_in = len(inputs)
     diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x._requires_grad]

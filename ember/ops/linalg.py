@@ -9,6 +9,12 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import MODE
 from .op import Op
+from .pointwise import _cj, _conj_scalar
+
+
+def _mh(t: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dims (mT for real dtypes)."""
+    return _cj(t.mT)
 
 
 def _same_dtype(a: Tensor, b: Tensor, name: str) -> None:
@@ -43,7 +49,7 @@ class Dot(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        return (grad * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
+        return (grad * _cj(b) if self.needs(0) else None), (grad * _cj(a) if self.needs(1) else None)
 
 
 class Mv(_Product):
@@ -51,8 +57,8 @@ class Mv(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, v = self.inputs
-        ga = grad.unsqueeze(1) * v if self.needs(0) else None
-        gv = a.t().mv(grad) if self.needs(1) else None
+        ga = grad.unsqueeze(1) * _cj(v) if self.needs(0) else None
+        gv = _cj(a.t()).mv(grad) if self.needs(1) else None
         return ga, gv
 
 
@@ -61,7 +67,7 @@ class Mm(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        return (grad.mm(b.t()) if self.needs(0) else None), (a.t().mm(grad) if self.needs(1) else None)
+        return (grad.mm(_cj(b.t())) if self.needs(0) else None), (_cj(a.t()).mm(grad) if self.needs(1) else None)
 
 
 class Bmm(_Product):
@@ -69,8 +75,8 @@ class Bmm(_Product):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        ga = grad.bmm(b.transpose(1, 2)) if self.needs(0) else None
-        gb = a.transpose(1, 2).bmm(grad) if self.needs(1) else None
+        ga = grad.bmm(_cj(b.transpose(1, 2))) if self.needs(0) else None
+        gb = _cj(a.transpose(1, 2)).bmm(grad) if self.needs(1) else None
         return ga, gb
 
 
@@ -211,8 +217,8 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
 
 # ---------------------------------------------------------------- issue 3: more products and matrix structure
 def _sc(t: Tensor, c: Any) -> Tensor:
-    """t * c, skipping the multiply when c is 1 (keeps the graph as torch's)."""
-    return t if c == 1 else t * c
+    """t * conj(c) (the gradient's factor for a constant c), skipping the multiply when c is 1 (as torch's graph)."""
+    return t if c == 1 else t * _conj_scalar(c)
 
 
 def _fused(prod: np.ndarray, bias: np.ndarray, beta: Any, alpha: Any) -> np.ndarray:
@@ -224,8 +230,13 @@ def _fused(prod: np.ndarray, bias: np.ndarray, beta: Any, alpha: Any) -> np.ndar
     return prod + (bias if beta == 1 else bias * beta)
 
 
-class Vdot(Dot):
+class Vdot(_Product):
     __slots__ = ()
+    forward = staticmethod(np.vdot)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, b = self.inputs
+        return (_cj(grad) * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
 
 
 class _Fused(Op):
@@ -248,8 +259,8 @@ class Addmv(_Fused):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, mat, vec = self.inputs
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        gm = _sc(grad.unsqueeze(1) * vec, self.alpha) if self.needs(1) else None
-        gv = _sc(mat.t().mv(grad), self.alpha) if self.needs(2) else None
+        gm = _sc(grad.unsqueeze(1) * _cj(vec), self.alpha) if self.needs(1) else None
+        gv = _sc(_cj(mat.t()).mv(grad), self.alpha) if self.needs(2) else None
         return gb, gm, gv
 
 
@@ -262,8 +273,8 @@ class Addr(_Fused):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, v1, v2 = self.inputs
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        g1 = _sc(grad.mv(v2), self.alpha) if self.needs(1) else None
-        g2 = _sc(grad.t().mv(v1), self.alpha) if self.needs(2) else None
+        g1 = _sc(grad.mv(_cj(v2)), self.alpha) if self.needs(1) else None
+        g2 = _sc(grad.t().mv(_cj(v1)), self.alpha) if self.needs(2) else None
         return gb, g1, g2
 
 
@@ -276,8 +287,8 @@ class Baddbmm(_Fused):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, b1, b2 = self.inputs
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        g1 = _sc(grad.bmm(b2.transpose(1, 2)), self.alpha) if self.needs(1) else None
-        g2 = _sc(b1.transpose(1, 2).bmm(grad), self.alpha) if self.needs(2) else None
+        g1 = _sc(grad.bmm(_cj(b2.transpose(1, 2))), self.alpha) if self.needs(1) else None
+        g2 = _sc(_cj(b1.transpose(1, 2)).bmm(grad), self.alpha) if self.needs(2) else None
         return gb, g1, g2
 
 
@@ -291,8 +302,8 @@ class Addbmm(_Fused):
         _, b1, b2 = self.inputs
         g3 = grad.unsqueeze(0).expand(b1._data.shape[0], *grad.shape)
         gb = _sc(grad, self.beta) if self.needs(0) else None
-        g1 = _sc(g3.bmm(b2.transpose(1, 2)), self.alpha) if self.needs(1) else None
-        g2 = _sc(b1.transpose(1, 2).bmm(g3), self.alpha) if self.needs(2) else None
+        g1 = _sc(g3.bmm(_cj(b2.transpose(1, 2))), self.alpha) if self.needs(1) else None
+        g2 = _sc(_cj(b1.transpose(1, 2)).bmm(g3), self.alpha) if self.needs(2) else None
         return gb, g1, g2
 
 
@@ -444,7 +455,7 @@ class LinalgCross(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        return LinalgCross.apply(b, grad, dim=self.dim), LinalgCross.apply(grad, a, dim=self.dim)
+        return LinalgCross.apply(_cj(b), grad, dim=self.dim), LinalgCross.apply(grad, _cj(a), dim=self.dim)
 
 
 def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
@@ -674,7 +685,7 @@ class LinalgInvEx(Op):
         return np.linalg.inv(a)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        ot = out.mT
+        ot = _mh(out)
         return -(ot @ grad @ ot)
 
 
@@ -688,21 +699,7 @@ class LinalgDet(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         (a,) = self.inputs
-        return (grad * out).unsqueeze(-1).unsqueeze(-1) * LinalgInvEx.apply(a).mT
-
-
-class LinalgSlogdet(Op):
-    """logabsdet of slogdet (the sign is a constant for real input)."""
-
-    __slots__ = ()
-    save_inputs = True
-
-    def forward(self, a: np.ndarray) -> np.ndarray:
-        return np.asarray(np.linalg.slogdet(a)[1], dtype=a.dtype)
-
-    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        (a,) = self.inputs
-        return grad.unsqueeze(-1).unsqueeze(-1) * LinalgInvEx.apply(a).mT
+        return (grad * _cj(out)).unsqueeze(-1).unsqueeze(-1) * _mh(LinalgInvEx.apply(a))
 
 
 class LinalgSolveEx(Op):
@@ -720,8 +717,8 @@ class LinalgSolveEx(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, _ = self.inputs
-        gb = LinalgSolveEx.apply(a.mT, grad, vec=self.vec)
-        ga = -(gb.unsqueeze(-1) * out.unsqueeze(-2)) if self.vec else -(gb @ out.mT)
+        gb = LinalgSolveEx.apply(_mh(a), grad, vec=self.vec)
+        ga = -(gb.unsqueeze(-1) * _cj(out).unsqueeze(-2)) if self.vec else -(gb @ _mh(out))
         return (ga if self.next_functions[0][0] is not None else None), gb
 
 
@@ -734,15 +731,15 @@ class LinalgCholeskyEx(Op):
 
     def forward(self, a: np.ndarray) -> np.ndarray:
         lo = np.linalg.cholesky(a)
-        return np.swapaxes(lo, -1, -2).copy() if self.upper else lo
+        return np.conj(np.swapaxes(lo, -1, -2)) if self.upper else lo  # U = L^H
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        lo, g = (out.mT, grad.mT) if self.upper else (out, grad)
-        p = (lo.mT @ g).tril()
+        lo, g = (_mh(out), _mh(grad)) if self.upper else (out, grad)
+        p = (_mh(lo) @ g).tril()
         p = p - 0.5 * p.diagonal(0, -2, -1).diag_embed()
         li = LinalgInvEx.apply(lo)
-        s = li.mT @ p @ li
-        return 0.5 * (s + s.mT)
+        s = _mh(li) @ p @ li
+        return 0.5 * (s + _mh(s))
 
 
 class Cholesky(LinalgCholeskyEx):
@@ -772,7 +769,7 @@ class LinalgVectorNorm(Op):
             r = a.sum(d, keepdims=k)
         else:
             r = (a**p).sum(d, keepdims=k) ** (1.0 / p)
-        return np.asarray(r, dtype=x.dtype)
+        return np.asarray(r, dtype=a.dtype)  # |x|: a complex input has a real norm
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         from .pointwise import where
@@ -785,13 +782,13 @@ class LinalgVectorNorm(Op):
         if p == 0:
             return x * 0.0
         if p == 1:
-            return grad * x.sign()
+            return grad * x.sgn()
         if p == 2:
             return where(out == 0, 0.0, grad * x / out)
         if abs(p) == float("inf"):
-            m = (x.abs() == out).to(x.dtype)
-            return grad * x.sign() * m / m.sum(list(self.dim), keepdim=True)
-        return where(out == 0, 0.0, grad * x.sign() * x.abs() ** (p - 1) / out ** (p - 1))
+            m = (x.abs() == out).to(out.dtype)
+            return grad * x.sgn() * m / m.sum(list(self.dim), keepdim=True)
+        return where(out == 0, 0.0, grad * x.sgn() * x.abs() ** (p - 1) / out ** (p - 1))
 
 
 class _Decomposition(Op):
@@ -804,7 +801,7 @@ class _Decomposition(Op):
         op = cls.__new__(cls)
         op.cfg = cfg
         arrs = op.compute(x._data)
-        outs = tuple(_wrap(np.ascontiguousarray(a)) for a in arrs)
+        outs = tuple(_wrap(a if a.flags.c_contiguous else np.ascontiguousarray(a)) for a in arrs)  # 0-d stays 0-d
         op._n_outputs = len(outs)
         if MODE.enabled and x._requires_grad:
             op._link((x,), outs[0])
@@ -830,7 +827,7 @@ class _Decomposition(Op):
 
 
 def _skew(a: Tensor) -> Tensor:
-    return a - a.mT
+    return a - _mh(a)
 
 
 def _gap(v: Tensor) -> Tensor:
@@ -841,22 +838,48 @@ def _gap(v: Tensor) -> Tensor:
     return v.unsqueeze(-2) - v.unsqueeze(-1) + eye(n, dtype=v.dtype)
 
 
+class LinalgSlogdet(_Decomposition):
+    """(sign, logabsdet): the sign is a constant for real input, a phase with a gradient for complex input."""
+
+    __slots__ = ()
+    save_inputs = True
+
+    def compute(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
+        sign, logabs = np.linalg.slogdet(x)
+        return np.asarray(sign, dtype=x.dtype), np.asarray(logabs, dtype=x.real.dtype)
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        gs, gl = grads
+        (a,) = self.inputs
+        sign, _ = self.saved()
+        g = gl
+        if gs is not None and gs._data.dtype.kind == "c":  # d sign: i Im(g_sign * conj(sign)), on det's phase
+            from .complex import imag
+
+            gp = imag(gs * _cj(sign)) * 1j
+            g = gp if g is None else g + gp
+        if g is None:
+            return None
+        return g.unsqueeze(-1).unsqueeze(-1) * _mh(LinalgInvEx.apply(a))
+
+
 class LinalgEigh(_Decomposition):
     __slots__ = ()
 
     def compute(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
         w, v = np.linalg.eigh(x, UPLO=self.cfg["UPLO"])
-        return w.astype(x.dtype), v.astype(x.dtype)
+        return w.astype(x.real.dtype), v.astype(x.dtype)  # real eigenvalues, also for a complex (Hermitian) input
 
     def backward(self, grads: Any, out: Tensor | None) -> Tensor:
         gw, gv = grads
         w, v = self.saved()
+        vh = _mh(v)
         if gv is None:
-            return v @ (gw.unsqueeze(-1) * v.mT)
-        inner = 0.5 * _skew(v.mT @ gv) / _gap(w)
+            return v @ (gw.unsqueeze(-1) * vh)
+        inner = 0.5 * _skew(vh @ gv) / _gap(w)
         if gw is not None:
             inner = inner + gw.diag_embed()
-        return v @ inner @ v.mT
+        return v @ inner @ vh
 
 
 class LinalgSvd(_Decomposition):
@@ -864,7 +887,7 @@ class LinalgSvd(_Decomposition):
 
     def compute(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
         u, s, vh = np.linalg.svd(x, full_matrices=self.cfg["full_matrices"])
-        return u.astype(x.dtype), s.astype(x.dtype), vh.astype(x.dtype)
+        return u.astype(x.dtype), s.astype(x.real.dtype), vh.astype(x.dtype)
 
     def backward(self, grads: Any, out: Tensor | None) -> Tensor:
         gu, gs, gvh = grads
@@ -877,22 +900,27 @@ class LinalgSvd(_Decomposition):
             gvh = gvh[..., :k, :] if gvh is not None else None
         if gu is None and gvh is None:
             return (u * gs.unsqueeze(-2)) @ vh
-        v, gv = vh.mT, (gvh.mT if gvh is not None else None)
+        v, gv = _mh(vh), (_mh(gvh) if gvh is not None else None)
         e = _gap(s * s)
         ret = None
         if gu is not None:
-            ret = _skew(u.mT @ gu) * s.unsqueeze(-2) / e
+            uhgu = _mh(u) @ gu
+            ret = _skew(uhgu) * s.unsqueeze(-2) / e
+            if uhgu._data.dtype.kind == "c":  # the phase of each singular pair: i Im(diag(U^H gU)) / S
+                from .complex import imag
+
+                ret = ret + (imag(uhgu.diagonal(0, -2, -1)) / s * 1j).diag_embed()
         if gv is not None:
-            t = s.unsqueeze(-1) * _skew(v.mT @ gv) / e
+            t = s.unsqueeze(-1) * _skew(_mh(v) @ gv) / e
             ret = t if ret is None else ret + t
         if gs is not None:
             ret = ret + gs.diag_embed()
         if m > k and gu is not None:
             gus = gu / s.unsqueeze(-2)
-            ga = u @ ret + gus - u @ (u.mT @ gus)
+            ga = u @ ret + gus - u @ (_mh(u) @ gus)
             return ga @ vh
         if n > k and gv is not None:
-            sgv = gv.mT / s.unsqueeze(-1)
+            sgv = _mh(gv) / s.unsqueeze(-1)
             ga = ret @ vh + sgv - (sgv @ v) @ vh
             return u @ ga
         return u @ ret @ vh
@@ -914,11 +942,12 @@ class LinalgPinv(Op):
             aw = np.abs(w)
             tol = np.maximum(self.atol, self.rtol * aw.max(-1, keepdims=True))
             winv = np.where(aw > tol, 1.0 / np.where(aw > tol, w, 1.0), 0.0)
-            return ((v * winv[..., None, :]) @ np.swapaxes(v, -1, -2)).astype(a.dtype)
+            return ((v * winv[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))).astype(a.dtype)
         u, s, vh = np.linalg.svd(a, full_matrices=False)
         tol = np.maximum(self.atol, self.rtol * s.max(-1, keepdims=True))
         sinv = np.where(s > tol, 1.0 / np.where(s > tol, s, 1.0), 0.0)
-        return (np.swapaxes(vh, -1, -2) * sinv[..., None, :] @ np.swapaxes(u, -1, -2)).astype(a.dtype)
+        vs = np.conj(np.swapaxes(vh, -1, -2)) * sinv[..., None, :]
+        return (vs @ np.conj(np.swapaxes(u, -1, -2))).astype(a.dtype)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         (a,) = self.inputs
@@ -927,15 +956,15 @@ class LinalgPinv(Op):
 
 def _pinv_backward(grad: Tensor, p: Tensor, a: Tensor) -> Tensor:
     """The gradient of pinv(a) (= p) under upstream grad, as torch's pinv_backward."""
-    ph, gh = p.mT, grad.mT
+    ph, gh = _mh(p), _mh(grad)
     m, n = a._data.shape[-2:]
     if m <= n:
         k = gh @ p
         kph = k @ ph
-        return -(p @ k).mT + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
+        return -_mh(p @ k) + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
     k = p @ gh
     phk = ph @ k
-    return -(k @ p).mT + phk - phk @ p @ a + (gh - a @ k) @ p @ ph
+    return -_mh(k @ p) + phk - phk @ p @ a + (gh - a @ k) @ p @ ph
 
 
 def _expm(a: np.ndarray) -> np.ndarray:
@@ -966,7 +995,7 @@ class LinalgMatrixExp(Op):
 
         (a,) = self.inputs
         n = a._data.shape[-1]
-        at = a.mT
+        at = _mh(a)
         top = cat([at, grad], -1)
         bottom = cat([grad * 0.0, at], -1)
         big = LinalgMatrixExp.apply(cat([top, bottom], -2))
@@ -988,11 +1017,16 @@ class LinalgQr(_Decomposition):
             raise NotImplementedError("ember: the gradient of linalg.qr for wide matrices (m < n) is not implemented")
         if m > n and self.cfg["mode"] == "complete":
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
-        mm_ = (r @ gr.mT if gr is not None else 0.0) - (gq.mT @ q if gq is not None else 0.0)
+        mm_ = (r @ _mh(gr) if gr is not None else 0.0) - (_mh(gq) @ q if gq is not None else 0.0)
         lo = mm_.tril()
-        sym = lo + lo.tril(-1).mT
+        sym = lo + _mh(lo.tril(-1))
+        if sym._data.dtype.kind == "c":  # the diagonal's imaginary part is a phase (gauge) term: keep the real part
+            from .pointwise import real
+
+            d = mm_.diagonal(0, -2, -1)
+            sym = sym - d.diag_embed() + real(d).diag_embed()
         rhs = q @ sym if gq is None else gq + q @ sym
-        return rhs @ LinalgInvEx.apply(r).mT
+        return rhs @ _mh(LinalgInvEx.apply(r))
 
 
 class LinalgLstsq(Op):
@@ -1014,9 +1048,9 @@ class LinalgLstsq(Op):
 
         p = pinv(a)
         g2, b2 = (grad.unsqueeze(-1), b.unsqueeze(-1)) if self.vec else (grad, b)
-        ga = _pinv_backward(g2 @ b2.mT, p, a) if self.next_functions[0][0] is not None else None
+        ga = _pinv_backward(g2 @ _mh(b2), p, a) if self.next_functions[0][0] is not None else None
         gb = None
         if self.next_functions[1][0] is not None:
-            gb = p.mT @ g2
+            gb = _mh(p) @ g2
             gb = gb.squeeze(-1) if self.vec else gb
         return ga, gb

@@ -16,7 +16,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import MODE
 from . import pointwise as _pw
 from .op import Op
-from .pointwise import where
+from .pointwise import _cj, _conj_scalar, where
 
 NONE, MEAN, SUM = 0, 1, 2  # torch's Reduction enum
 
@@ -110,7 +110,7 @@ class Addmm(Op):
         bias, m1, m2 = self.inputs
         beta, alpha = self.beta, self.alpha
         gb = g1 = g2 = None
-        if not MODE.enabled:
+        if not MODE.enabled and grad._data.dtype.kind != "c":
             g = grad._data
             if _needs(self, 0):
                 b = g.sum(0) if bias._data.ndim == 1 else g
@@ -122,13 +122,15 @@ class Addmm(Op):
                 g2 = np.matmul(g.T, m1._data).T  # the transpose of a C-ordered product: weight.t()'s grad is C-ordered
                 g2 = _wrap(g2 if alpha == 1 else g2 * alpha)
             return gb, g1, g2
+        # complex: the conjugates of the other factor and of beta and alpha (torch's convention; see pointwise._cj)
+        beta, alpha = _conj_scalar(beta), _conj_scalar(alpha)
         if _needs(self, 0):
             gb = grad if beta == 1 else grad * beta
         if _needs(self, 1):
-            g1 = grad.mm(m2.t())
+            g1 = grad.mm(_cj(m2.t()))
             g1 = g1 if alpha == 1 else g1 * alpha
         if _needs(self, 2):
-            g2 = m1.t().mm(grad)
+            g2 = _cj(m1.t()).mm(grad)
             g2 = g2 if alpha == 1 else g2 * alpha
         return gb, g1, g2
 

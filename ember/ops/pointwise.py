@@ -69,6 +69,8 @@ class Mul(Binary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
+        if grad._data.dtype.kind == "c":  # a complex output: some input is complex
+            a, b = _cj(a), _cj(b)
         return (grad * b if self.needs(0) else None), (grad * a if self.needs(1) else None)
 
 
@@ -82,8 +84,8 @@ class Div(Binary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b = self.inputs
-        ga = grad / b if self.needs(0) else None
-        gb = -grad * a / (b * b) if self.needs(1) else None
+        ga = grad / _cj(b) if self.needs(0) else None
+        gb = -grad * _cj(a / (b * b)) if self.needs(1) else None
         return ga, gb
 
 
@@ -271,7 +273,7 @@ class PowTensorScalar(Op):
         c = self.c
         if c == 0:
             return grad * 0.0
-        return grad * (c * self.inputs[0].pow(c - 1))
+        return grad * _cj(c * self.inputs[0].pow(c - 1))
 
 
 class Pow(Binary):
@@ -288,8 +290,11 @@ class Pow(Binary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         x, e = self.inputs
-        gx = where(e == 0.0, 0.0, grad * (e * x.pow(e - 1))) if self.needs(0) else None
-        ge = where((x == 0.0) & (e >= 0), 0.0, grad * (out * x.log())) if self.needs(1) else None
+        gx = where(e == 0.0, 0.0, grad * _cj(e * x.pow(e - 1))) if self.needs(0) else None
+        if self.needs(1) and e._data.dtype.kind == "c":
+            ge = where(x == 0.0, 0.0, grad * _cj(out * x.log()))
+        else:
+            ge = where((x == 0.0) & (e >= 0), 0.0, grad * _cj(out * x.log())) if self.needs(1) else None
         return gx, ge
 
 
@@ -309,9 +314,11 @@ class PowScalarTensor(Op):
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
         c = self.c
+        if np.iscomplexobj(c):
+            return grad * _cj(out * complex(np.log(complex(c))))
         if c == 0:
             return where(self.inputs[0] >= 0, 0.0, grad * (out * float("-inf")))
-        return grad * (out * float(np.log(complex(c)).real if c < 0 else np.log(c)))
+        return grad * _cj(out * float(np.log(complex(c)).real if c < 0 else np.log(c)))
 
 
 def _power(a: Any, b: Any, scalar_exponent: bool = False) -> np.ndarray:
@@ -472,14 +479,19 @@ class AddAlpha(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         nf = self.next_functions
-        return (grad if nf[0][0] is not None else None), (grad * (self.sign * self.alpha) if nf[1][0] is not None
-                                                          else None)  # fmt: skip
+        return (grad if nf[0][0] is not None else None), (grad * _conj_scalar(self.sign * self.alpha)
+                                                          if nf[1][0] is not None else None)  # fmt: skip
 
 
 class SubAlpha(AddAlpha):
     __slots__ = ()
     node_name = "SubBackward0"
     sign = -1
+
+
+def _conj_scalar(c: Any) -> Any:
+    """The conjugate of a Python (or NumPy) number: the factor a backward applies for a complex constant."""
+    return c.conjugate() if isinstance(c, (complex, np.complexfloating)) else c
 
 
 def _with_alpha(cls: type[Binary], op: type[AddAlpha], a: Tensor, b: Any, alpha: Any) -> Tensor:
@@ -711,13 +723,40 @@ def neg(x: Tensor) -> Tensor:
     return Neg.apply(x)
 
 
+class ConjPhysical(Unary):
+    __slots__ = ()
+    forward = staticmethod(np.conjugate)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        return _cj(grad)
+
+
+class Conj(ConjPhysical):
+    """conj() of a complex tensor. NOTE: torch returns a lazily conjugated view of the same memory; ember returns a
+    conjugated copy that reports is_conj() (see Tensor.conj), so writes into it do not reach the original."""
+
+    __slots__ = ()
+
+
+class ConjPhysicalInplace(ConjPhysical):
+    __slots__ = ()
+    node_name = "ConjPhysicalBackward1"
+
+
+def _cj(t: Tensor) -> Tensor:
+    """t.conj() for a complex t, t itself otherwise: torch's backward formulas multiply the incoming gradient by the
+    conjugate of the derivative (the conjugate Wirtinger convention), which for real dtypes is the derivative."""
+    return ConjPhysical.apply(t) if t._data.dtype.kind == "c" else t
+
+
 class Abs(Unary):
     __slots__ = ()
     save_inputs = True
     forward = staticmethod(np.abs)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad * self.inputs[0].sign()
+        x = self.inputs[0]
+        return grad * (Sgn.apply(x) if x._data.dtype.kind == "c" else x.sign())
 
 
 class Sign(Unary):
@@ -728,6 +767,10 @@ class Sign(Unary):
     def forward(x: np.ndarray) -> np.ndarray:
         if x.dtype == np.bool_:
             return x.copy()
+        if x.dtype.kind == "c":
+            raise NotImplementedError(
+                "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead."
+            )
         r = np.asarray(np.sign(x))
         if r.dtype.kind == "f":
             np.nan_to_num(r, copy=False, nan=0.0)  # torch: sign(nan) is 0
@@ -756,7 +799,7 @@ class Exp(_FloatUnary):
     forward = staticmethod(np.exp)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * out  # e**x is its own derivative, so reuse the output
+        return grad * _cj(out)  # e**x is its own derivative, so reuse the output
 
 
 class Log(_FloatUnary):
@@ -769,7 +812,7 @@ class Log(_FloatUnary):
             return np.log(x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad / self.inputs[0]
+        return grad / _cj(self.inputs[0])
 
 
 class Sqrt(_FloatUnary):
@@ -782,7 +825,7 @@ class Sqrt(_FloatUnary):
             return np.sqrt(x)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad / (2 * out)
+        return grad / (2 * _cj(out))
 
 
 class Reciprocal(_FloatUnary):
@@ -795,7 +838,7 @@ class Reciprocal(_FloatUnary):
             return np.reciprocal(x)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return -grad * (out * out)
+        return -grad * _cj(out * out)
 
 
 class Relu(Unary):
@@ -825,7 +868,7 @@ class Sigmoid(_FloatUnary):
             return 1 / (1 + np.exp(-x))
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * (out * (1 - out))
+        return grad * _cj(out * (1 - out))
 
 
 class Tanh(_FloatUnary):
@@ -834,7 +877,7 @@ class Tanh(_FloatUnary):
     forward = staticmethod(np.tanh)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * (1 - out * out)
+        return grad * _cj(1 - out * out)
 
 
 class Clamp(Unary):
@@ -1598,7 +1641,7 @@ class Expm1(_FloatUnary):
         return _half_in_float(np.expm1, x)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * (out + 1)
+        return grad * _cj(out + 1)
 
 
 class Log1p(_FloatUnary):
@@ -1611,7 +1654,7 @@ class Log1p(_FloatUnary):
         return _half_in_float(np.log1p, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad / (self.inputs[0] + 1)
+        return grad / _cj(self.inputs[0] + 1)
 
 
 class Log2(_FloatUnary):
@@ -1623,7 +1666,7 @@ class Log2(_FloatUnary):
         return _half_in_float(np.log2, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad / (self.inputs[0] * _LN2)
+        return grad / _cj(self.inputs[0] * _LN2)
 
 
 class Log10(_FloatUnary):
@@ -1635,7 +1678,7 @@ class Log10(_FloatUnary):
         return _half_in_float(np.log10, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad / (self.inputs[0] * _LN10)
+        return grad / _cj(self.inputs[0] * _LN10)
 
 
 class Exp2(_FloatUnary):
@@ -1647,7 +1690,7 @@ class Exp2(_FloatUnary):
         return _half_in_float(np.exp2, x)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * (out * _LN2)
+        return grad * _cj(out * _LN2)
 
 
 class Rsqrt(_FloatUnary):
@@ -1659,7 +1702,7 @@ class Rsqrt(_FloatUnary):
         return _half_in_float(lambda v: 1 / np.sqrt(v), x)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * (out * out * out * -0.5)
+        return grad * _cj(out * out * out * -0.5)
 
 
 class Sin(_FloatUnary):
@@ -1671,7 +1714,7 @@ class Sin(_FloatUnary):
         return _half_in_float(np.sin, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad * self.inputs[0].cos()
+        return grad * _cj(self.inputs[0].cos())
 
 
 class Cos(_FloatUnary):
@@ -1683,7 +1726,7 @@ class Cos(_FloatUnary):
         return _half_in_float(np.cos, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad * -self.inputs[0].sin()
+        return grad * _cj(-self.inputs[0].sin())
 
 
 class Tan(_FloatUnary):
@@ -1695,7 +1738,7 @@ class Tan(_FloatUnary):
         return _half_in_float(np.tan, x)
 
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
-        return grad * (out * out + 1)
+        return grad * _cj(out * out + 1)
 
 
 class Asin(_FloatUnary):
@@ -1708,7 +1751,7 @@ class Asin(_FloatUnary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
-        return grad * (1 - x * x).rsqrt()
+        return grad * _cj((1 - x * x).rsqrt())
 
 
 class Acos(_FloatUnary):
@@ -1721,7 +1764,7 @@ class Acos(_FloatUnary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
-        return grad * -(1 - x * x).rsqrt()
+        return grad * _cj(-(1 - x * x).rsqrt())
 
 
 class Atan(_FloatUnary):
@@ -1734,7 +1777,7 @@ class Atan(_FloatUnary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
-        return grad / (x * x + 1)
+        return grad / _cj(x * x + 1)
 
 
 class Sinh(_FloatUnary):
@@ -1746,7 +1789,7 @@ class Sinh(_FloatUnary):
         return _half_in_float(np.sinh, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad * self.inputs[0].cosh()
+        return grad * _cj(self.inputs[0].cosh())
 
 
 class Cosh(_FloatUnary):
@@ -1758,7 +1801,7 @@ class Cosh(_FloatUnary):
         return _half_in_float(np.cosh, x)
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
-        return grad * self.inputs[0].sinh()
+        return grad * _cj(self.inputs[0].sinh())
 
 
 class Asinh(_FloatUnary):
@@ -1771,7 +1814,7 @@ class Asinh(_FloatUnary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
-        return grad * (x * x + 1).rsqrt()
+        return grad * _cj((x * x + 1).rsqrt())
 
 
 class Acosh(_FloatUnary):
@@ -1784,7 +1827,7 @@ class Acosh(_FloatUnary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
-        return grad * ((x - 1).rsqrt() * (x + 1).rsqrt())
+        return grad * _cj((x - 1).rsqrt() * (x + 1).rsqrt())
 
 
 class Atanh(_FloatUnary):
@@ -1797,7 +1840,7 @@ class Atanh(_FloatUnary):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         x = self.inputs[0]
-        return grad / (1 - x * x)
+        return grad / _cj(1 - x * x)
 
 
 class Floor(Unary):
@@ -1861,10 +1904,26 @@ class RoundDecimals(Floor):
 
 class Sgn(Floor):
     __slots__ = ()
+    save_inputs = True
 
     @staticmethod
     def forward(x: np.ndarray) -> np.ndarray:
+        if x.dtype.kind == "c":
+            with np.errstate(invalid="ignore"):
+                return np.sign(x)  # z / |z|, and 0 at 0
         return Sign.forward(x)
+
+    def _uses_input(self, i: int, nf: tuple) -> bool:
+        return self._meta[0][1].kind == "c"
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        x = self.inputs[0]
+        if x._data.dtype.kind != "c":
+            return grad * 0.0
+        # d sgn(z): (g - Re(g * conj(s)) * s) / |z|, and 0 where z == 0
+        a = x.abs()
+        s = Sgn.apply(x)
+        return where(a == 0, 0.0, (grad - real(grad * _cj(s)) * s) / a)
 
 
 class Frac(Unary):
@@ -1892,7 +1951,7 @@ class Sinc(_FloatUnary):
         x = self.inputs[0]
         px = x * _PI
         d = (px * px.cos() - px.sin()) / (px * x)
-        return grad * where(x == 0, 0.0, d)
+        return grad * _cj(where(x == 0, 0.0, d))
 
 
 class Deg2Rad(_FloatUnary):
@@ -2344,8 +2403,9 @@ class LerpScalar(Op):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         nf = self.next_functions
-        return (grad * (1 - self.w) if nf[0][0] is not None else None), (grad * self.w if nf[1][0] is not None
-                                                                        else None)  # fmt: skip
+        w = _conj_scalar(self.w)
+        return (grad * (1 - w) if nf[0][0] is not None else None), (grad * w if nf[1][0] is not None
+                                                                   else None)  # fmt: skip
 
 
 class Lerp(Op):
@@ -2361,9 +2421,9 @@ class Lerp(Op):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         a, b, w = self.inputs
         nf = self.next_functions
-        ga = grad * (1 - w) if nf[0][0] is not None else None
-        gb = grad * w if nf[1][0] is not None else None
-        gw = grad * (b - a) if nf[2][0] is not None else None
+        ga = grad * _cj(1 - w) if nf[0][0] is not None else None
+        gb = grad * _cj(w) if nf[1][0] is not None else None
+        gw = grad * _cj(b - a) if nf[2][0] is not None else None
         return ga, gb, gw
 
 
@@ -2408,9 +2468,9 @@ class Addcmul(Op):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, t1, t2 = self.inputs
         nf = self.next_functions
-        v = self.value
-        return ((grad if nf[0][0] is not None else None), (grad * t2 * v if nf[1][0] is not None else None),
-                (grad * t1 * v if nf[2][0] is not None else None))  # fmt: skip
+        v = _conj_scalar(self.value)
+        return ((grad if nf[0][0] is not None else None), (grad * _cj(t2) * v if nf[1][0] is not None else None),
+                (grad * _cj(t1) * v if nf[2][0] is not None else None))  # fmt: skip
 
 
 class Addcdiv(Addcmul):
@@ -2423,9 +2483,9 @@ class Addcdiv(Addcmul):
     def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
         _, t1, t2 = self.inputs
         nf = self.next_functions
-        v = self.value
-        return ((grad if nf[0][0] is not None else None), (grad * v / t2 if nf[1][0] is not None else None),
-                (-grad * v * t1 / (t2 * t2) if nf[2][0] is not None else None))  # fmt: skip
+        v = _conj_scalar(self.value)
+        return ((grad if nf[0][0] is not None else None), (grad * v / _cj(t2) if nf[1][0] is not None else None),
+                (-grad * v * _cj(t1 / (t2 * t2)) if nf[2][0] is not None else None))  # fmt: skip
 
 
 def _addc(cls: type[Addcmul], input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any) -> Tensor:
@@ -2489,3 +2549,13 @@ class AtanhInplace(Atanh):
 
     def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
         raise NotImplementedError("the derivative for 'inplace version of atanh' is not implemented.")
+
+
+# ---------------------------------------------------------------- complex parts (views through view_as_real)
+def real(x: Tensor) -> Tensor:
+    """The real part: a view of a complex tensor (the tensor itself when real). See torch.real."""
+    if x._data.dtype.kind != "c":
+        return x
+    from .complex import ViewAsReal
+
+    return ViewAsReal.apply(x).select(-1, 0)

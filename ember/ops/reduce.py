@@ -12,6 +12,7 @@ from .. import _dtype as D
 from .._tensor import _NO_DIM, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import MODE
 from .op import Op
+from .pointwise import _cj
 
 _ndarray = np.ndarray
 _F16 = np.dtype(np.float16)  # NOTE: torch accumulates half-precision reductions in float32, then rounds once
@@ -582,9 +583,9 @@ class ProdAll(Op):
     def backward(self, grad: Tensor, out: Tensor) -> Tensor:
         x = self.inputs[0]
         if MODE.enabled and not (x._data == 0).any():
-            return grad * out / x
+            return grad * _cj(out / x)
         others = _prod_others(x._data.reshape(1, -1)).reshape(x._data.shape)
-        return grad * _wrap(others)
+        return grad * _wrap(np.conj(others) if others.dtype.kind == "c" else others)
 
 
 class ProdDim(Op):
@@ -607,9 +608,9 @@ class ProdDim(Op):
         dims = (self.dim,)
         g = _unreduce(grad, x.shape, dims, self.keepdim)
         if MODE.enabled and not (x._data == 0).any():
-            return g * _unreduce(out, x.shape, dims, self.keepdim) / x
+            return g * _cj(_unreduce(out, x.shape, dims, self.keepdim) / x)
         others = np.moveaxis(_prod_others(_moved(x._data, self.dim)), -1, self.dim)
-        return g * _wrap(np.ascontiguousarray(others))
+        return g * _wrap(np.ascontiguousarray(np.conj(others) if others.dtype.kind == "c" else others))
 
 
 def prod(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None, out: Tensor | None = None) -> Tensor:
@@ -695,13 +696,15 @@ class Cumprod(Op):
         if not x._data.ndim:
             return grad
         if MODE.enabled and not (x._data == 0).any():
-            return Cumsum.apply(grad * out, dim=self.dim, reverse=True) / x
+            return Cumsum.apply(grad * _cj(out), dim=self.dim, reverse=True) / _cj(x)
         xm, gm = _moved(x._data, self.dim), _moved(grad._data, self.dim)
         n = xm.shape[-1]
         m = np.repeat(xm[..., None, :], n, axis=-2)  # row i: x with x_i replaced by 1
         idx = np.arange(n)
         m[..., idx, idx] = 1
         part = np.cumprod(m, axis=-1) * np.triu(np.ones((n, n), dtype=xm.dtype))  # d out_j / d x_i for j >= i
+        if part.dtype.kind == "c":
+            part = np.conj(part)
         gx = np.sum(part * gm[..., None, :], axis=-1)
         return _wrap(np.ascontiguousarray(np.moveaxis(gx, -1, self.dim)))
 
