@@ -397,7 +397,7 @@ from . import linalg  # noqa: E402, F401
 
 det = linalg.det
 inverse = linalg.inv
-slogdet = linalg.slogdet
+from .ops.linalg import slogdet  # noqa: F401
 
 
 def logdet(input: Tensor) -> Tensor:
@@ -486,6 +486,13 @@ def is_conj(input: Tensor) -> _builtin_bool:
 def is_neg(input: Tensor) -> _builtin_bool:
     return input.is_neg()
 
+# ---- quantiles, index_reduce and the legacy linear-algebra functions (helper B)
+from .ops.reduce import nanquantile, quantile  # noqa: E402, F401
+from .ops.movement import index_reduce  # noqa: E402, F401
+from .ops.linalg import (  # noqa: E402, F401
+    cholesky_inverse, cholesky_solve, eig, geqrf, lstsq, lu, lu_solve, lu_unpack, matrix_exp, matrix_power,
+    matrix_rank, orgqr, ormqr, pinverse, qr, solve, svd, symeig, triangular_solve,
+)
 from . import special  # noqa: E402, F401
 from . import fft  # noqa: E402, F401
 

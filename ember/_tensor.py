@@ -1631,9 +1631,7 @@ class Tensor:
         return linalg.inv(self)
 
     def slogdet(self) -> Any:
-        from . import linalg
-
-        return linalg.slogdet(self)
+        return _la.slogdet(self)
 
     def logdet(self) -> Tensor:
         import ember
@@ -1801,6 +1799,77 @@ class Tensor:
     def histogram(self, bins: Any = 100, *, range: Any = None, weight: Tensor | None = None,
                   density: bool = False) -> Any:  # fmt: skip
         return _mv.histogram(self, bins, range=range, weight=weight, density=density)
+
+    # ---- quantiles, index_reduce and the Tensor forms of linear algebra (helper B)
+    def quantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+                 ) -> Tensor:  # fmt: skip
+        return _rd.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear"
+                    ) -> Tensor:  # fmt: skip
+        return _rd.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def index_reduce(self, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+                     ) -> Tensor:  # fmt: skip
+        return _mv.index_reduce(self, dim, index, source, reduce, include_self=include_self)
+
+    def index_reduce_(self, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True
+                      ) -> Tensor:  # fmt: skip
+        return _mv._inplace_from(
+            self, lambda x: _mv.index_reduce(x, dim, index, source, reduce, include_self=include_self), source
+        )
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return _la.svd(self, some, compute_uv)
+
+    def qr(self, some: bool = True) -> Any:
+        return _la.qr(self, some)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> tuple:
+        return _la.lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
+        return _la.lu_solve(self, LU_data, LU_pivots)
+
+    def cholesky_solve(self, input2: Tensor, upper: bool = False) -> Tensor:
+        return _la.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        return _la.cholesky_inverse(self, upper)
+
+    def triangular_solve(self, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False
+                         ) -> Any:  # fmt: skip
+        return _la.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def matrix_exp(self) -> Tensor:
+        return _la.matrix_exp(self)
+
+    def matrix_power(self, n: int) -> Tensor:
+        return _la.matrix_power(self, n)
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        return _la.pinverse(self, rcond)
+
+    def geqrf(self) -> Any:
+        return _la.geqrf(self)
+
+    def orgqr(self, input2: Tensor) -> Tensor:
+        return _la.orgqr(self, input2)
+
+    def ormqr(self, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False) -> Tensor:
+        return _la.ormqr(self, input2, input3, left, transpose)
+
+    def symeig(self, eigenvectors: bool = False) -> Any:
+        return _la.symeig(self, eigenvectors)
+
+    def eig(self, eigenvectors: bool = False) -> Any:
+        return _la.eig(self, eigenvectors)
+
+    def solve(self, other: Tensor) -> Any:
+        return _la.solve(self, other)
+
+    def lstsq(self, other: Tensor) -> Any:
+        return _la.lstsq(self, other)
 
 
 def _rebuild_view(root: np.ndarray, offset: int, shape: tuple, strides: tuple, requires_grad: bool) -> Tensor:

@@ -3,7 +3,6 @@ of ember.ops.linalg with torch's names."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -11,16 +10,27 @@ import numpy as np
 from ._tensor import Tensor, _wrap, _wrap_dim
 from .ops import linalg as _la
 from .ops.linalg import cross as _cross  # noqa: F401
-from .ops.linalg import multi_dot  # noqa: F401
+from .ops.linalg import (
+    multi_dot,  # noqa: F401
+    solve_triangular,
+)
+from .ops.reduce import _rt
 
 _INF = float("inf")
 
-SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
-SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
-QrResult = namedtuple("linalg_qr", ["Q", "R"])
-EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-EigResult = namedtuple("linalg_eig", ["eigenvalues", "eigenvectors"])
-LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+# torch.return_types.linalg_*: the named tuples of the reductions (ember.ops.reduce._rt), with torch's fields
+SlogdetResult = _rt("linalg_slogdet", ("sign", "logabsdet"))
+SvdResult = _rt("linalg_svd", ("U", "S", "Vh"))
+QrResult = _rt("linalg_qr", ("Q", "R"))
+EighResult = _rt("linalg_eigh", ("eigenvalues", "eigenvectors"))
+EigResult = _rt("linalg_eig", ("eigenvalues", "eigenvectors"))
+LstsqResult = _rt("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+InvExResult = _rt("linalg_inv_ex", ("inverse", "info"))
+CholeskyExResult = _rt("linalg_cholesky_ex", ("L", "info"))
+SolveExResult = _rt("linalg_solve_ex", ("result", "info"))
+LuFactorResult = _rt("linalg_lu_factor", ("LU", "pivots"))
+LuFactorExResult = _rt("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+LuResult = _rt("linalg_lu", ("P", "L", "U"))
 
 
 def _square(a: Tensor, fn: str) -> None:
@@ -219,9 +229,13 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
     if n == 0:
         from . import eye
 
-        return eye(A._data.shape[-1], dtype=A.dtype).expand(*A.shape).clone()
+        return A.clone().copy_(eye(A._data.shape[-1], dtype=A.dtype).expand(*A.shape))  # CopyBackwards, as torch
+    if n == 1:
+        return A.clone()
     if n < 0:
         A, n = inv(A), -n
+        if n == 1:
+            return A
     out = A
     for _ in range(n - 1):
         out = out @ A
@@ -244,5 +258,175 @@ def matrix_exp(A: Tensor) -> Tensor:
 
 
 def cond(A: Tensor, p: Any = None) -> Tensor:
-    """Condition number. See torch.linalg.cond."""
-    return _const(np.linalg.cond(A._data, p).reshape(A._data.shape[:-2]), A._data.dtype)
+    """Condition number, composed as torch composes it (so its graph and gradient are torch's). See
+    torch.linalg.cond."""
+    if A._data.ndim < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    if p not in (None, "fro", "nuc", 1, -1, 2, -2, _INF, -_INF):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if A._data.size == 0:
+        return _const(np.zeros(A._data.shape[:-2]), A._data.dtype)
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        hi, lo = s.narrow(-1, 0, 1), s.narrow(-1, -1, 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (lo / hi if p == -2 else hi / lo).squeeze(-1)
+    m, n = A._data.shape[-2:]
+    if m != n:
+        what = p if isinstance(p, str) else int(p) if abs(p) != _INF else ("inf" if p > 0 else "-inf")
+        raise RuntimeError(f"linalg.cond(ord={what}): A must be batches of square matrices, but they are {m} by {n} "
+                           "matrices")  # fmt: skip
+    if p == "nuc":
+        s = svdvals(A)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return s.sum(-1) * s.reciprocal().sum(-1)
+    inverse, info = inv_ex(A)
+    # NOTE: in place, as torch does: its backward then fails with torch's "modified by an inplace operation"
+    inverse.masked_fill_(_wrap((info._data > 0)[..., None, None]), _INF)
+    with np.errstate(invalid="ignore"):
+        return (matrix_norm(A, p) * matrix_norm(inverse, p)).nan_to_num(_INF, _INF)
+
+
+# ---------------------------------------------------------------- issue 3: the *_ex forms and LU (helper B)
+def _info_error(fn: str, info: np.ndarray, what: str) -> None:
+    bad = np.flatnonzero(info.reshape(-1))
+    if bad.size:
+        i = int(bad[0])
+        where = f"(Batch element {i}): " if info.ndim else ""
+        raise RuntimeError(f"linalg.{fn}: {where}{what.format(int(info.reshape(-1)[i]))}")
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False) -> InvExResult:
+    """Inverse and LAPACK's info (0: success, i > 0: U[i, i] is zero). See torch.linalg.inv_ex."""
+    _square(A, "inv_ex")
+    info = _la._lu_np(A._data)[2] if A._data.size else np.zeros(A._data.shape[:-2], np.int32)
+    if check_errors:
+        _info_error("inv_ex", info, "The diagonal element {} is zero, the inversion could not be completed because "
+                    "the input matrix is singular.")  # fmt: skip
+    if info.any():
+        with np.errstate(all="ignore"):
+            ok = info == 0
+            inv = np.full(A._data.shape, np.nan, A._data.dtype)
+            if ok.any():
+                inv[ok] = np.linalg.inv(A._data[ok])
+        return InvExResult(_wrap(inv), _wrap(info))
+    return InvExResult(_la.LinalgInvEx.apply(A), _wrap(info))
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:
+    """Cholesky factor and LAPACK's info (i > 0: the leading minor of order i is not positive-definite). See
+    torch.linalg.cholesky_ex."""
+    _square(A, "cholesky_ex")
+    a = A._data
+    try:
+        return CholeskyExResult(_la.LinalgCholeskyEx.apply(A, upper=upper), _wrap(np.zeros(a.shape[:-2], np.int32)))
+    except np.linalg.LinAlgError:
+        pass
+    n = a.shape[-1]
+    info = np.zeros(a.shape[:-2], np.int32)
+    for i in range(n, 0, -1):  # the smallest order whose leading minor fails
+        sub = np.linalg.eigvalsh(a[..., :i, :i]) if i else None
+        info = np.where((sub <= 0).any(-1) | np.isnan(sub).any(-1), i, info)
+    if check_errors:
+        _info_error("cholesky_ex", info, "The factorization could not be completed because the input is not "
+                    "positive-definite (the leading minor of order {} is not positive-definite).")  # fmt: skip
+    lo = np.zeros(a.shape, a.dtype)
+    ok = info == 0
+    if ok.any():
+        lo[ok] = np.linalg.cholesky(a[ok])
+    return CholeskyExResult(_wrap(np.swapaxes(lo, -1, -2).copy() if upper else lo), _wrap(info))
+
+
+def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False) -> SolveExResult:
+    """solve, with LAPACK's info. See torch.linalg.solve_ex."""
+    _square(A, "solve_ex")
+    info = _la._lu_np(A._data)[2]
+    if check_errors or not info.any():
+        if info.any():
+            _info_error("solve_ex", info, "The solver failed because the input matrix is singular.")
+        return SolveExResult(solve(A, B, left=left), _wrap(info))
+    return SolveExResult(_wrap(np.full(np.broadcast_shapes(A._data.shape[:-2] + (1, 1), B._data.shape), np.nan,
+                                       B._data.dtype)), _wrap(info))  # fmt: skip
+
+
+def _lu_checks(A: Tensor, fn: str, pivot: bool) -> None:
+    if A._data.ndim < 2:
+        raise RuntimeError(f"torch.{fn}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
+    if not pivot:
+        raise RuntimeError(f"{fn}: LU without pivoting is not implemented on the CPU")
+    if A._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype._storage.removesuffix('Tensor')}")  # fmt: skip
+
+
+def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False) -> LuFactorExResult:
+    """Packed LU factors, LAPACK's pivots and info. See torch.linalg.lu_factor_ex."""
+    _lu_checks(A, "lu_factor_ex" if True else "", pivot)
+    lu, piv, info = _la.LinalgLuFactorEx.run(A)
+    if check_errors:
+        _info_error("lu_factor_ex", info._data, "U[{0},{0}] is zero and using it on lu_solve would result in a "
+                    "division by zero. If you still want to perform the factorization, consider calling "
+                    "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")  # fmt: skip
+    return LuFactorExResult(lu, piv, info)
+
+
+def lu_factor(A: Tensor, *, pivot: bool = True) -> LuFactorResult:
+    """Packed LU factors and LAPACK's pivots. See torch.linalg.lu_factor."""
+    _lu_checks(A, "linalg.lu_factor", pivot)
+    lu, piv, info = _la.LinalgLuFactorEx.run(A)
+    if info._data.any():
+        i = int(info._data.reshape(-1)[np.flatnonzero(info._data.reshape(-1))[0]])
+        raise RuntimeError(f"torch.linalg.lu_factor: U[{i},{i}] is zero and using it on lu_solve would result in a "
+                           "division by zero. If you still want to perform the factorization, consider calling "
+                           "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")  # fmt: skip
+    return LuFactorResult(lu, piv)
+
+
+def lu(A: Tensor, *, pivot: bool = True) -> LuResult:
+    """A = P L U with partial pivoting. See torch.linalg.lu."""
+    _lu_checks(A, "linalg.lu", pivot)
+    return LuResult(*_la.LinalgLu.run(A))
+
+
+def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False) -> Tensor:
+    """Solve A X = B from A's packed LU factors. See torch.linalg.lu_solve."""
+    m, n = LU._data.shape[-2:]
+    if m != n:
+        raise RuntimeError(f"linalg.lu_solve: A must be batches of square matrices, but they are {m} by {n} matrices")
+    lo, up = _la._unpack_lu(LU, m, n)
+    p = _wrap(_la._perm_np(pivots._data, m).astype(LU._data.dtype))
+    # A = P L U: the triangular solves in the order the equation asks for
+    st = solve_triangular
+    if left and not adjoint:
+        return st(up, st(lo, p.mT @ B, upper=False, unitriangular=True), upper=True)
+    if left:
+        return p @ st(lo.mT, st(up.mT, B, upper=False), upper=True, unitriangular=True)
+    if not adjoint:
+        return st(lo, st(up, B, upper=True, left=False), upper=False, left=False, unitriangular=True) @ p.mT
+    return st(up.mT, st(lo.mT, B @ p, upper=True, left=False, unitriangular=True), upper=False, left=False)
+
+
+def householder_product(A: Tensor, tau: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The first n columns of H_1 ... H_k from Householder vectors (geqrf's output). See
+    torch.linalg.householder_product."""
+    if A._data.ndim < 2:
+        raise RuntimeError("torch.linalg.householder_product: input must have at least 2 dimensions.")
+    m, n = A._data.shape[-2:]
+    if m < n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")  # fmt: skip
+    if tau._data.shape[-1] > n:
+        raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")  # fmt: skip
+    if A._data.ndim - tau._data.ndim != 1:
+        raise RuntimeError(f"torch.linalg.householder_product: Expected tau to have one dimension less than input, "
+                           f"but got tau.ndim equal to {tau._data.ndim} and input.ndim is equal to {A._data.ndim}")  # fmt: skip
+    if tau._data.dtype != A._data.dtype:
+        raise RuntimeError(f"torch.linalg.householder_product: tau dtype {tau.dtype} does not match input dtype "
+                           f"{A.dtype}")  # fmt: skip
+    r = _la.LinalgHouseholderProduct.apply(A, tau)
+    if out is not None:
+        from .ops.pointwise import _write_out
+
+        return _write_out(out, r, "linalg_householder_product")
+    return r

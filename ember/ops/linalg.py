@@ -1054,3 +1054,666 @@ class LinalgLstsq(Op):
             gb = _mh(p) @ g2
             gb = gb.squeeze(-1) if self.vec else gb
         return ga, gb
+
+
+# ---------------------------------------------------------------- issue 3: LU, triangular solves, Householder (helper B)
+def _lu_np(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LAPACK getrf on a batch: partial pivoting (the first largest |pivot|), LU packed in one array, 1-based pivots
+    (row swaps in order) and info (1-based position of the first zero pivot, 0 when none). One step a column."""
+    lu = np.array(a, copy=True)
+    m, n = lu.shape[-2:]
+    k = min(m, n)
+    batch = lu.shape[:-2]
+    piv = np.empty(batch + (k,), np.int32)
+    info = np.zeros(batch, np.int32)
+    for j in range(k):
+        p = np.argmax(np.abs(lu[..., j:, j]), axis=-1) + j
+        piv[..., j] = p + 1
+        pi = np.broadcast_to(p[..., None, None], batch + (1, n))
+        row_j = lu[..., j, :].copy()
+        lu[..., j, :] = np.take_along_axis(lu, pi, axis=-2)[..., 0, :]
+        np.put_along_axis(lu, pi, row_j[..., None, :], axis=-2)
+        pivot = lu[..., j, j]
+        zero = pivot == 0
+        info = np.where((info == 0) & zero, j + 1, info)
+        lu[..., j + 1 :, j] /= np.where(zero, 1, pivot)[..., None]
+        lu[..., j + 1 :, j + 1 :] -= lu[..., j + 1 :, j, None] * lu[..., j, None, j + 1 :]
+    return lu, piv, info
+
+
+def _perm_np(piv: np.ndarray, m: int) -> np.ndarray:
+    """P (m x m) with A = P L U from LAPACK's pivots."""
+    batch = piv.shape[:-1]
+    perm = np.broadcast_to(np.arange(m), batch + (m,)).copy()
+    for j in range(piv.shape[-1]):
+        p = piv[..., j : j + 1].astype(np.int64) - 1
+        a, b = perm[..., j].copy(), np.take_along_axis(perm, p, -1)[..., 0]
+        perm[..., j] = b
+        np.put_along_axis(perm, p, a[..., None], -1)
+    eye = np.eye(m, dtype=np.float64)
+    return np.swapaxes(eye[perm], -1, -2)  # column i of P is e_{perm[i]}
+
+
+def _unpack_lu(lu: Tensor, m: int, n: int) -> tuple[Tensor, Tensor]:
+    """Unit-lower L (m x k) and upper U (k x n) of a packed LU, as ember ops."""
+    from .. import eye
+
+    k = min(m, n)
+    lo = lu[..., :, :k].tril(-1) + eye(m, k, dtype=lu.dtype)
+    return lo, lu[..., :k, :].triu()
+
+
+def _lu_grad(lo: Tensor, up: Tensor, perm: Tensor, gl: Tensor | None, gu: Tensor | None, m: int, n: int) -> Tensor:
+    """The gradient of A = P L U from those of L and U (torch's linalg_lu_backward)."""
+    from .movement import cat
+
+    k = min(m, n)
+    st = solve_triangular
+    if m == n:
+        ga = (lo.mT @ gl).tril(-1) if gl is not None else None
+        if gu is not None:
+            t = (gu @ up.mT).triu()
+            ga = t if ga is None else ga + t
+        ga = st(up.mT, ga, upper=False, left=False)
+        ga = st(lo.mT, ga, upper=True, left=True, unitriangular=True)
+    elif m < n:
+        u1 = up[..., :, :k]
+        ga = lo.mT @ gl if gl is not None else None
+        if gu is not None:
+            t = gu.triu() @ up.mT
+            ga = -t if ga is None else ga - t
+        ga = st(u1.mT, ga.tril(-1), upper=False, left=False)
+        if gu is not None:
+            ga = cat([ga + gu[..., :, :k].triu(), gu[..., :, k:]], -1)
+        ga = st(lo.mT, ga, upper=True, left=True, unitriangular=True)
+        if gu is None:
+            ga = cat([ga, (up[..., :, k:] * 0).detach()], -1)
+    else:
+        l1 = lo[..., :k, :]
+        ga = gu @ up.mT if gu is not None else None
+        if gl is not None:
+            t = lo.mT @ gl.tril(-1)
+            ga = -t if ga is None else ga - t
+        ga = st(l1.mT, ga.triu(), upper=True, left=True, unitriangular=True)
+        if gl is not None:
+            ga = cat([ga + gl[..., :k, :].tril(-1), gl[..., k:, :]], -2)
+        ga = st(up.mT, ga, upper=False, left=False)
+        if gl is None:
+            ga = cat([ga, (lo[..., k:, :] * 0).detach()], -2)
+    return perm @ ga
+
+
+class _MultiOut(Op):
+    """One node for an op with several outputs; `grad_outs` says which outputs are differentiable (the others,
+    pivots or info, get no grad_fn), as torch records them."""
+
+    __slots__ = ("_n_outputs", "_outs", "cfg")
+    grad_outs: tuple = (0,)
+
+    @classmethod
+    def run(cls, *xs: Tensor, **cfg: Any) -> tuple[Tensor, ...]:
+        op = cls.__new__(cls)
+        op.cfg = cfg
+        arrs = op.compute(*[x._data for x in xs])
+        outs = tuple(_wrap(np.array(a, order="C", copy=None)) for a in arrs)
+        op._n_outputs = len(outs)
+        if MODE.enabled and _any_true(x._requires_grad for x in xs):
+            op._saved_inputs = xs
+            op._link(xs, outs[cls.grad_outs[0]])
+            op._outs = arrs
+            for i in cls.grad_outs[1:]:
+                outs[i].grad_fn, outs[i]._requires_grad, outs[i]._output_nr = op, True, i
+            outs[cls.grad_outs[0]]._output_nr = cls.grad_outs[0]
+        return outs
+
+    def compute(self, *xs: np.ndarray) -> tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:  # only to mark the class concrete; run() does the work
+        return self.compute(*xs)[self.grad_outs[0]]
+
+    def saved(self, i: int) -> Tensor:
+        """Output i as a graph tensor of this node (so double backward reaches it)."""
+        o = _wrap(self._outs[i])
+        if i in self.grad_outs:
+            o.grad_fn, o._requires_grad, o._output_nr = self, True, i
+        return o
+
+    def needs(self, i: int) -> bool:
+        return self.next_functions[i][0] is not None
+
+    def _grads(self, grads: Any) -> list:
+        return list(grads) if isinstance(grads, (list, tuple)) else [grads] + [None] * (self._n_outputs - 1)
+
+
+def _any_true(it: Any) -> bool:
+    for v in it:
+        if v:
+            return True
+    return False
+
+
+class LinalgLuFactorEx(_MultiOut):
+    """lu_factor(A): (LU, pivots, info); only LU is differentiable."""
+
+    __slots__ = ()
+
+    def compute(self, a: np.ndarray) -> tuple[np.ndarray, ...]:
+        return _lu_np(a)
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        g = self._grads(grads)[0]
+        m, n = self._meta[0][0][-2:]
+        lu = self.saved(0)
+        lo, up = _unpack_lu(lu, m, n)
+        k = min(m, n)
+        perm = _wrap(_perm_np(self._outs[1], m).astype(self._outs[0].dtype))
+        return _lu_grad(lo, up, perm, g[..., :, :k].tril(-1), g[..., :k, :].triu(), m, n)
+
+
+class LinalgLu(_MultiOut):
+    """linalg.lu(A): (P, L, U); L and U are differentiable."""
+
+    __slots__ = ()
+    grad_outs = (1, 2)
+
+    def compute(self, a: np.ndarray) -> tuple[np.ndarray, ...]:
+        lu, piv, _ = _lu_np(a)
+        m, n = a.shape[-2:]
+        k = min(m, n)
+        lo = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=a.dtype)
+        return _perm_np(piv, m).astype(a.dtype), lo, np.triu(lu[..., :k, :])
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        _, gl, gu = self._grads(grads)
+        m, n = self._meta[0][0][-2:]
+        return _lu_grad(self.saved(1), self.saved(2), self.saved(0), gl, gu, m, n)
+
+
+def _tri_np(a: np.ndarray, upper: bool, unit: bool) -> np.ndarray:
+    t = np.triu(a) if upper else np.tril(a)
+    if unit:
+        t = t.copy()
+        idx = np.arange(min(a.shape[-2:]))
+        t[..., idx, idx] = 1
+    return t
+
+
+def _solve_np(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a^-1 b with batch broadcasting; a singular triangular matrix gives inf/nan as LAPACK's trtrs would not."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    if b.shape[-1] == 0 or a.shape[-1] == 0:
+        return np.zeros(b.shape, np.result_type(a, b))
+    with np.errstate(all="ignore"):
+        try:
+            return np.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            return np.linalg.pinv(a) @ b * np.nan
+
+
+class LinalgSolveTriangular(Op):
+    __slots__ = ("left", "unitriangular", "upper")
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, upper: bool, left: bool, unitriangular: bool) -> None:
+        self.upper, self.left, self.unitriangular = upper, left, unitriangular
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        t = _tri_np(a, self.upper, self.unitriangular)
+        if self.left:
+            return _solve_np(t, b).astype(b.dtype, copy=False)
+        return np.swapaxes(_solve_np(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2)), -1, -2).astype(b.dtype)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, _ = self.inputs
+        up, left, unit = self.upper, self.left, self.unitriangular
+        at = a.triu() if up else a.tril()
+        gb = solve_triangular(at.mT, grad, upper=not up, left=left, unitriangular=unit)
+        ga = None
+        if self.next_functions[0][0] is not None:
+            ga = -(gb @ out.mT) if left else -(out.mT @ gb)
+            ga = (ga.triu(1 if unit else 0) if up else ga.tril(-1 if unit else 0))
+        return ga, (gb if self.next_functions[1][0] is not None else None)
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False,
+                     out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Solve A X = B (or X A = B) for triangular A. See torch.linalg.solve_triangular."""
+    for name, t in (("A", A), ("B", B)):
+        if t._data.ndim < 2:
+            raise RuntimeError(f"linalg.solve_triangular: The input tensor {name} must have at least 2 dimensions.")
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
+                           f"{A.dtype._storage.removesuffix('Tensor')} and B of type "
+                           f"{B.dtype._storage.removesuffix('Tensor')} instead.")  # fmt: skip
+    n1, n2 = A._data.shape[-2:]
+    if n1 != n2:
+        raise RuntimeError(f"linalg.solve_triangular: A must be batches of square matrices, but they are {n1} by {n2} "
+                           "matrices")  # fmt: skip
+    k = B._data.shape[-2] if left else B._data.shape[-1]
+    if k != n1:
+        m1, m2 = B._data.shape[-2:]
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n1}x{n2} and {m1}x{m2})")  # fmt: skip
+    if A._data.dtype.kind not in "fc":
+        raise RuntimeError(f"linalg.solve_triangular: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype._storage.removesuffix('Tensor')}")  # fmt: skip
+    r = LinalgSolveTriangular.apply(A, B, upper=upper, left=left, unitriangular=unitriangular)
+    if out is not None:
+        from .pointwise import _write_out
+
+        return _write_out(out, r, "linalg_solve_triangular")
+    return r
+
+
+class TriangularSolve(_MultiOut):
+    """torch.triangular_solve(b, A): (solution, cloned_coefficient), both outputs of one node."""
+
+    __slots__ = ()
+    grad_outs = (0, 1)
+
+    def compute(self, b: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, ...]:
+        up, tr, unit = self.cfg["upper"], self.cfg["transpose"], self.cfg["unitriangular"]
+        t = _tri_np(a, up, unit)
+        if tr:
+            t = np.swapaxes(t, -1, -2)
+        x = _solve_np(t, b).astype(b.dtype, copy=False)
+        batch = x.shape[:-2]
+        return x, np.broadcast_to(a, batch + a.shape[-2:]).copy()
+
+    def backward(self, grads: Any, out: Tensor | None) -> tuple:
+        gx, gm = self._grads(grads)
+        up, tr, unit = self.cfg["upper"], self.cfg["transpose"], self.cfg["unitriangular"]
+        _, a = self.inputs
+        gb = ga = None
+        if gx is not None:
+            x = self.saved(0)
+            at = a.triu() if up else a.tril()
+            gb = solve_triangular(at if tr else at.mT, gx, upper=up if tr else not up, unitriangular=unit)
+            if self.needs(1):
+                ga = -(x @ gb.mT) if tr else -(gb @ x.mT)
+                ga = ga.triu(1 if unit else 0) if up else ga.tril(-1 if unit else 0)
+        if gm is not None and self.needs(1):
+            ga = gm if ga is None else ga + gm
+        return (gb if self.needs(0) else None), ga
+
+
+class CholeskySolve(Op):
+    __slots__ = ("upper",)
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, upper: bool) -> None:
+        self.upper = upper
+
+    def forward(self, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        c2 = np.swapaxes(c, -1, -2) if self.upper else c  # the lower factor L, A = L L^T
+        return _solve_np(c2 @ np.swapaxes(c2, -1, -2), b).astype(b.dtype, copy=False)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        _, c = self.inputs
+        gb = CholeskySolve.apply(grad, c, upper=self.upper)
+        gc = None
+        if self.next_functions[1][0] is not None:
+            common = gb @ out.mT
+            common = common + common.mT
+            gc = -(c @ common) if self.upper else -(common @ c)
+        return (gb if self.next_functions[0][0] is not None else None), gc
+
+
+class CholeskyInverse(Op):
+    __slots__ = ("upper",)
+    save_inputs = True
+    save_output = True
+
+    def __init__(self, upper: bool) -> None:
+        self.upper = upper
+
+    def forward(self, c: np.ndarray) -> np.ndarray:
+        c2 = np.swapaxes(c, -1, -2) if self.upper else c
+        eye = np.broadcast_to(np.eye(c.shape[-1], dtype=c.dtype), c.shape)
+        return _solve_np(c2 @ np.swapaxes(c2, -1, -2), eye).astype(c.dtype, copy=False)
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Tensor:
+        (c,) = self.inputs
+        common = out @ ((grad + grad.mT) @ out)
+        return -(c @ common) if self.upper else -(common @ c)
+
+
+def _householder(a: Tensor, tau: Tensor, cols: int) -> Tensor:
+    """H_1 H_2 ... H_k applied to the first `cols` columns of the identity, as ember ops (the reference form
+    whose derivative is householder_product's)."""
+    from .. import eye
+
+    m = a.shape[-2]
+    k = tau.shape[-1]
+    q = eye(m, cols, dtype=a.dtype).expand(*a.shape[:-2], m, cols)
+    for i in range(k - 1, -1, -1):
+        v = a[..., :, i]
+        mask = _wrap((np.arange(m) > i).astype(a._data.dtype))
+        e = _wrap((np.arange(m) == i).astype(a._data.dtype))
+        v = v * mask + e
+        q = q - tau[..., i, None, None] * v.unsqueeze(-1) * (v.unsqueeze(-2) @ q)
+    return q
+
+
+def _composite_grads(fn: Any, inputs: tuple, grad: Tensor, needs: list) -> list:
+    """The gradients of fn(*inputs) under grad, by differentiating its ember-op form (graph kept when
+    create_graph is on)."""
+    from ..autograd import grad as agrad
+    from ..autograd.grad_mode import enable_grad
+
+    create = MODE.enabled
+    with enable_grad():
+        xs = [x if create else x.detach().requires_grad_(True) for x in inputs]
+        xs = [x if x._requires_grad else x.detach().requires_grad_(True) for x in xs]
+        r = fn(*xs)
+        gs = agrad(r, xs, grad, create_graph=create, allow_unused=True)
+    return [g if n else None for g, n in zip(gs, needs)]
+
+
+class LinalgHouseholderProduct(Op):
+    __slots__ = ()
+    save_inputs = True
+
+    def forward(self, a: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        from ..autograd.grad_mode import no_grad
+
+        with no_grad():
+            return _householder(_wrap(a), _wrap(tau), a.shape[-1])._data
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        a, tau = self.inputs
+        needs = [self.next_functions[i][0] is not None for i in range(2)]
+        return tuple(_composite_grads(lambda x, t: _householder(x, t, x.shape[-1]), (a, tau), grad, needs))
+
+
+class Ormqr(Op):
+    __slots__ = ("left", "transpose")
+    save_inputs = True
+
+    def __init__(self, left: bool, transpose: bool) -> None:
+        self.left, self.transpose = left, transpose
+
+    def _fn(self, a: Tensor, tau: Tensor, c: Tensor) -> Tensor:
+        q = _householder(a, tau, a.shape[-2])
+        if self.transpose:
+            q = q.mT
+        return q @ c if self.left else c @ q
+
+    def forward(self, a: np.ndarray, tau: np.ndarray, c: np.ndarray) -> np.ndarray:
+        from ..autograd.grad_mode import no_grad
+
+        with no_grad():
+            return self._fn(_wrap(a), _wrap(tau), _wrap(c))._data
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> tuple:
+        needs = [self.next_functions[i][0] is not None for i in range(3)]
+        return tuple(_composite_grads(self._fn, tuple(self.inputs), grad, needs))
+
+
+class _GeqrfNode(_MultiOut):
+    """geqrf: torch records GeqrfBackward0, whose backward is not implemented."""
+
+    __slots__ = ()
+    node_name = "GeqrfBackward0"
+    grad_outs = (0, 1)
+
+    def compute(self, a: np.ndarray) -> tuple[np.ndarray, ...]:
+        m, n = a.shape[-2:]
+        if a.size == 0:
+            return a.copy(), np.zeros(a.shape[:-2] + (min(m, n),), a.dtype)
+        h, tau = np.linalg.qr(a, mode="raw")
+        return np.swapaxes(h, -1, -2).astype(a.dtype), tau.astype(a.dtype)
+
+    def backward(self, grads: Any, out: Tensor | None) -> Any:
+        raise RuntimeError("the derivative for 'geqrf' is not implemented.")
+
+
+# ---------------------------------------------------------------- issue 3: torch.* legacy linear algebra (helper B)
+def _rtypes() -> Any:
+    from .reduce import _rt, return_types
+
+    if not hasattr(return_types, "lu_unpack"):
+        _rt("svd", ("U", "S", "V"))
+        _rt("qr", ("Q", "R"))
+        _rt("slogdet", ("sign", "logabsdet"))
+        _rt("triangular_solve", ("solution", "cloned_coefficient"))
+        _rt("geqrf", ("a", "tau"))
+        _rt("lu_unpack", ("P", "L", "U"))
+    return return_types
+
+
+_WARNED: set = set()
+
+
+def _warn_once(key: str, msg: str) -> None:
+    """torch's TORCH_WARN_ONCE: the deprecation notes of the legacy functions, once per process each."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        import warnings
+
+        warnings.warn(msg, UserWarning, stacklevel=3)
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out: Any = None) -> Any:
+    """(U, S, V) with A = U diag(S) V^T (V, not Vh). See torch.svd."""
+    from .. import linalg
+
+    u, s, vh = linalg.svd(input, full_matrices=not some)
+    if not compute_uv:
+        m, n = input._data.shape[-2:]
+        batch = input._data.shape[:-2]
+        z = np.zeros
+        u, vh = _wrap(z(batch + (m, m), input._data.dtype)), _wrap(z(batch + (n, n), input._data.dtype))
+        s = s.detach() if not MODE.enabled else s
+        return _rtypes().svd(u, s, vh)
+    return _rtypes().svd(u, s, vh.mT)
+
+
+def qr(input: Tensor, some: bool = True, *, out: Any = None) -> Any:
+    """(Q, R), deprecated in torch for linalg.qr. See torch.qr."""
+    from .. import linalg
+
+    _warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+               "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\nQ, R = "
+               "torch.qr(A, some)\nshould be replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else "
+               "'complete')")  # fmt: skip
+    q, r = linalg.qr(input, "reduced" if some else "complete")
+    return _rtypes().qr(q, r)
+
+
+def lu(A: Tensor, pivot: bool = True, get_infos: bool = False, out: Any = None) -> tuple:
+    """(LU, pivots[, infos]), deprecated in torch for linalg.lu_factor. See torch.lu."""
+    from .. import linalg
+
+    _warn_once("lu", "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will "
+               "be removed in a future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced "
+               "with\nLU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, "
+               "compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+               "torch.linalg.lu_factor_ex(A, compute_pivots)")  # fmt: skip
+    r = linalg.lu_factor_ex(A, pivot=pivot)
+    return (r[0], r[1], r[2]) if get_infos else (r[0], r[1])
+
+
+def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor, *, out: Any = None) -> Tensor:
+    """Solve A X = b from torch.lu's factors (deprecated in torch for linalg.lu_solve). See torch.lu_solve."""
+    from .. import linalg
+
+    _warn_once("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed in a "
+               "future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments reversed.\nX = "
+               "torch.lu_solve(B, LU, pivots)\nshould be replaced with\nX = torch.linalg.lu_solve(LU, pivots, B)")  # fmt: skip
+    return linalg.lu_solve(LU_data, LU_pivots, b)
+
+
+class LuUnpack(_MultiOut):
+    __slots__ = ()
+    grad_outs = (1, 2)
+
+    def compute(self, lu: np.ndarray) -> tuple[np.ndarray, ...]:
+        m, n = lu.shape[-2:]
+        k = min(m, n)
+        lo = np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=lu.dtype)
+        return _perm_np(self.cfg["pivots"], m).astype(lu.dtype), lo, np.triu(lu[..., :k, :])
+
+    def backward(self, grads: Any, out: Tensor | None) -> Tensor:
+        from .movement import cat
+
+        _, gl, gu = self._grads(grads)
+        m, n = self._meta[0][0][-2:]
+        k = min(m, n)
+        g = None
+        if gl is not None:
+            g = gl.tril(-1)
+            if n > k:
+                g = cat([g, _wrap(np.zeros(g.shape[:-1] + (n - k,), g._data.dtype))], -1)
+        if gu is not None:
+            t = gu.triu()
+            if m > k:
+                t = cat([t, _wrap(np.zeros(t.shape[:-2] + (m - k, n), t._data.dtype))], -2)
+            g = t if g is None else g + t
+        return g
+
+
+def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpack_pivots: bool = True, *,
+              out: Any = None) -> Any:  # fmt: skip
+    """(P, L, U) from packed LU factors and pivots. See torch.lu_unpack."""
+    p, lo, up = LuUnpack.run(LU_data, pivots=LU_pivots._data)
+    e = _wrap(np.zeros(0, LU_data._data.dtype))
+    return _rtypes().lu_unpack(p if unpack_pivots else e, lo if unpack_data else e, up if unpack_data else e)
+
+
+def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False, unitriangular: bool = False,
+                     *, out: Any = None) -> Any:  # fmt: skip
+    """(solution, cloned_coefficient) of A X = b for triangular A (deprecated in torch). See torch.triangular_solve."""
+    _warn_once("triangular_solve", "torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangularand "
+               "will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular has its arguments "
+               "reversed and does not return a copy of one of the inputs.\nX = torch.triangular_solve(B, A).solution\n"
+               "should be replaced with\nX = torch.linalg.solve_triangular(A, B).")  # fmt: skip
+    for name, t in (("b", b), ("A", A)):
+        if t._data.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: The input tensor {name} must have at least 2 dimensions.")
+    if A._data.dtype != b._data.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{b.dtype._storage.removesuffix('Tensor')} and A of type "
+                           f"{A.dtype._storage.removesuffix('Tensor')} instead.")  # fmt: skip
+    return _rtypes().triangular_solve(*TriangularSolve.run(b, A, upper=upper, transpose=transpose,
+                                                           unitriangular=unitriangular))  # fmt: skip
+
+
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
+    """Solve A X = B with A = L L^T given L (or U^T U given U). See torch.cholesky_solve."""
+    if input._data.dtype != input2._data.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{input.dtype._storage.removesuffix('Tensor')} and A of type "
+                           f"{input2.dtype._storage.removesuffix('Tensor')} instead.")  # fmt: skip
+    return CholeskySolve.apply(input, input2, upper=upper)
+
+
+def cholesky_inverse(input: Tensor, upper: bool = False, *, out: Any = None) -> Tensor:
+    """The inverse of A = L L^T from L (or U^T U from U). See torch.cholesky_inverse."""
+    if input._data.ndim < 2:
+        raise RuntimeError("cholesky_inverse: The input tensor input must have at least 2 dimensions.")
+    return CholeskyInverse.apply(input, upper=upper)
+
+
+def geqrf(input: Tensor, *, out: Any = None) -> Any:
+    """LAPACK's QR: Householder vectors below R, and their scales. See torch.geqrf."""
+    if input._data.ndim < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    return _rtypes().geqrf(*_GeqrfNode.run(input))
+
+
+def orgqr(input: Tensor, input2: Tensor) -> Tensor:
+    """Q of a QR from geqrf's output (alias of linalg.householder_product). See torch.orgqr."""
+    from .. import linalg
+
+    return linalg.householder_product(input, input2)
+
+
+def ormqr(input: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False, *,
+          out: Any = None) -> Tensor:  # fmt: skip
+    """Q @ C (or C @ Q, transposed if asked) with Q from geqrf's output. See torch.ormqr."""
+    return Ormqr.apply(input, input2, input3, left=left, transpose=transpose)
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """Pseudo-inverse with a relative cutoff. See torch.pinverse."""
+    from .. import linalg
+
+    return linalg.pinv(input, rtol=rcond)
+
+
+def matrix_exp(input: Tensor) -> Tensor:
+    """exp of a square matrix. See torch.matrix_exp."""
+    from .. import linalg
+
+    return linalg.matrix_exp(input)
+
+
+def matrix_power(input: Tensor, n: int, *, out: Any = None) -> Tensor:
+    """input to the integer power n. See torch.matrix_power."""
+    from .. import linalg
+
+    return linalg.matrix_power(input, n)
+
+
+def slogdet(input: Tensor) -> Any:
+    """(sign, logabsdet) as torch.return_types.slogdet. See torch.slogdet."""
+    from .. import linalg
+
+    sign, logabsdet = linalg.slogdet(input)
+    return _rtypes().slogdet(sign, logabsdet)
+
+
+_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
+_SYMEIG_MSG = (_REMOVED + "The default behavior has changed from using the upper triangular portion of the matrix by "
+               "default to using the lower triangular portion.\n\nL, _ = torch.symeig(A, upper=upper) should be "
+               "replaced with:\nL = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\nL, V = "
+               "torch.symeig(A, eigenvectors=True) should be replaced with:\nL, V = torch.linalg.eigh(A, UPLO='U' if "
+               "upper else 'L')")  # fmt: skip
+_EIG_MSG = (_REMOVED + "`torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` rather than real "
+            "tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) should be replaced with:\nL_complex = "
+            "torch.linalg.eigvals(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) should be replaced with:\n"
+            "L_complex, V_complex = torch.linalg.eig(A)")  # fmt: skip
+_SOLVE_MSG = (_REMOVED + "`torch.solve` is deprecated in favor of `torch.linalg.solve`. `torch.linalg.solve` has its "
+              "arguments reversed and does not return the LU factorization.\n\nTo get the LU factorization see "
+              "`torch.lu`, which can be used with `torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, "
+              "A).solution should be replaced with:\nX = torch.linalg.solve(A, B)")  # fmt: skip
+_LSTSQ_MSG = (_REMOVED + "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n`torch.linalg.lstsq` has "
+              "reversed arguments and does not return the QR decomposition in the returned tuple (although it returns "
+              "other information about the problem).\n\nTo get the QR decomposition consider using "
+              "`torch.linalg.qr`.\n\nThe returned solution in `torch.lstsq` stored the residuals of the solution in "
+              "the last m - n columns of the returned value whenever m > n. In torch.linalg.lstsq, the residuals are "
+              "in the field 'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as in\nX, _ = "
+              "torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\nX = torch.linalg.lstsq(A, "
+              "B).solution")  # fmt: skip
+
+
+def symeig(input: Tensor, eigenvectors: bool = False, upper: bool = True, *, out: Any = None) -> Any:
+    """Removed from torch (raises, pointing at linalg.eigh). See torch.symeig."""
+    raise RuntimeError(_SYMEIG_MSG)
+
+
+def eig(self: Tensor, eigenvectors: bool = False, *, e: Any = None, v: Any = None) -> Any:
+    """Removed from torch (raises, pointing at linalg.eig). See torch.eig."""
+    raise RuntimeError(_EIG_MSG)
+
+
+def solve(input: Tensor, A: Tensor, *, out: Any = None) -> Any:
+    """Removed from torch (raises, pointing at linalg.solve). See torch.solve."""
+    raise RuntimeError(_SOLVE_MSG)
+
+
+def lstsq(input: Tensor, A: Tensor, *, out: Any = None) -> Any:
+    """Removed from torch (raises, pointing at linalg.lstsq). See torch.lstsq."""
+    raise RuntimeError(_LSTSQ_MSG)
+
+
+def matrix_rank(input: Tensor, tol: Any = None, symmetric: bool = False, *, out: Any = None) -> Tensor:
+    """Removed from torch (raises, pointing at linalg.matrix_rank). See torch.matrix_rank."""
+    raise RuntimeError(_REMOVED.rstrip() + "\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
+                       "'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.")  # fmt: skip

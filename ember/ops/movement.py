@@ -2047,7 +2047,7 @@ def scatter(x: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any =
                               UserWarning, stacklevel=3)  # fmt: skip
             out = x._data.copy()
             (np.add if reduce == "add" else np.multiply).at(out, grid, part._data)
-            return _wrap(out)  # NOTE: torch records no usable backward for reduce= either
+            return _not_implemented_node(_wrap(out), x, src)  # NOTE: torch records a node whose backward raises
         if x._data.ndim == 0:
             return Scatter.apply(x, part.reshape(()), index=())
         return Scatter.apply(x, part, index=grid)
@@ -2055,7 +2055,7 @@ def scatter(x: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any =
     if reduce is not None:
         out = x._data.copy()
         (np.add if reduce == "add" else np.multiply).at(out, grid, np.asarray(src, dtype=out.dtype))
-        return _wrap(out)
+        return _not_implemented_node(_wrap(out), x)
     return ScatterValue.apply(x, index=grid, value=_scalar_value(x, src))
 
 
@@ -2536,10 +2536,8 @@ class ScatterReduce(Op):
             gx = g if keep is None else g * keep
             gs = g.gather(d, _wrap(idx))
         elif red == "prod":
-            # NOTE: the quotient form; torch also handles exact zeros in x and src, which this does not
-            go = grad * out
-            gx = go / x if keep is None else grad * keep
-            gs = go.gather(d, _wrap(idx)) / src
+            gx, gs = _prod_fold_grads(type(self), self, x, src, grad, out, idx)
+            gx = gx if keep is None else gx * keep
         else:
             res = out._data
             self_hit = x._data == res  # NOTE: torch counts a tie with self even when include_self=False
@@ -2639,3 +2637,106 @@ def as_strided(x: Tensor, size: Sequence[int], stride: Sequence[int], storage_of
     isz = x._data.itemsize
     in_offsets = _offsets(x._data.shape, tuple(s // isz for s in x._data.strides), x.storage_offset())
     return AsStridedView.apply(x, shape=size, strides=stride, offset=off, in_offsets=in_offsets, n=n)
+
+
+# ---------------------------------------------------------------- issue 3: index_reduce, scatter(reduce=) (helper B)
+def _prod_fold_grads(cls: Any, op: Any, x: Tensor, src: Tensor, grad: Tensor, out: Tensor, idx: np.ndarray) -> tuple:
+    """The gradients of a product fold (scatter_reduce / index_reduce with reduce='prod'), as torch computes them:
+    a zero in x or a single zero among the sources folded into one place gets the product of the others."""
+    from .pointwise import where
+
+    d, grid, inc = op.dim, op.grid, op.include_self
+    xz = x._data == 0
+    mx = x.masked_fill(_wrap(xz), 1) if xz.any() else x
+    gx = grad * (cls.apply(mx, src, dim=d, grid=grid, reduce="prod", include_self=inc) if xz.any() else out) / mx
+    sz = src._data == 0
+    nz = np.zeros(x._data.shape, np.int64)
+    np.add.at(nz, grid, sz)
+    single = sz & (np.take_along_axis(nz, idx, axis=d) == 1)
+    ti = _wrap(idx)
+    gs = (grad * out).gather(d, ti) / (src.masked_fill(_wrap(sz), 1) if sz.any() else src)
+    if single.any():
+        msr = cls.apply(x, src.masked_fill(_wrap(single), 1), dim=d, grid=grid, reduce="prod", include_self=inc)
+        gs = where(_wrap(single), (grad * msr).gather(d, ti), gs)
+    return gx, gs
+
+
+class IndexReduce(ScatterReduce):
+    """x.index_reduce(dim, index, source, reduce): a scatter_reduce whose index repeats `index` along dim."""
+
+    __slots__ = ()
+
+
+_WARNED_INDEX_REDUCE: list = []
+
+
+def index_reduce(x: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *, include_self: bool = True,
+                 out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """Fold source's slices into x at index along dim by prod, mean, amax or amin. See torch.index_reduce."""
+    if out is not None:
+        from .pointwise import _write_out
+
+        return _write_out(out, index_reduce(x, dim, index, source, reduce, include_self=include_self), "index_reduce")
+    if not isinstance(include_self, bool):
+        raise TypeError(f"index_reduce_(): argument 'include_self' must be bool, not {type(include_self).__name__}")
+    if not _WARNED_INDEX_REDUCE:  # NOTE: torch warns once per process
+        _WARNED_INDEX_REDUCE.append(True)
+        warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=3)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    nd = x._data.ndim
+    d = _wrap_dim(dim, nd)
+    idx = index._data
+    if idx.ndim > 1:
+        raise IndexError(f"index_reduce_(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: "
+                         f"{D.FROM_NP[idx.dtype]._storage.removesuffix('Tensor')} and size: {list(idx.shape)}")  # fmt: skip
+    if idx.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"index_reduce_(): Expected dtype int32/int64 for index but got: "
+                           f"{D.FROM_NP[idx.dtype]._storage.removesuffix('Tensor')}")  # fmt: skip
+    if source.dtype is not x.dtype:
+        raise RuntimeError(f"index_reduce_(): self ({x.dtype._storage.removesuffix('Tensor')}) and source "
+                           f"({source.dtype._storage.removesuffix('Tensor')}) must have the same scalar type")  # fmt: skip
+    xs, ss = list(x._data.shape), list(source._data.shape)
+    if len(xs) != len(ss) or any(a != b for i, (a, b) in enumerate(zip(xs, ss)) if i != d):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {xs} source.shape = {ss}")  # fmt: skip
+    idx = idx.reshape(-1).astype(np.int64)
+    n_src = ss[d] if ss else 1
+    if idx.size != n_src:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                           f"({n_src}), for dim: {d}")  # fmt: skip
+    size = xs[d] if xs else 1
+    if idx.size and (idx.max() >= size or idx.min() < 0):
+        raise IndexError("index out of range in self")
+    if nd == 0:  # a 0-d self is folded as one element of a vector
+        r = index_reduce(x.reshape(1), 0, index.reshape(-1), source.reshape(-1), reduce, include_self=include_self)
+        return r.reshape(())
+    shape = [1] * nd
+    shape[d] = idx.size
+    full = np.ascontiguousarray(np.broadcast_to(idx.reshape(shape), ss))
+    grid = list(np.indices(ss, sparse=True))
+    grid[d] = full
+    return IndexReduce.apply(x, source, dim=d, grid=tuple(grid), reduce=reduce, include_self=include_self)
+
+
+class _ScatterNotImplemented(Op):
+    """scatter(..., reduce='add'|'multiply'): torch records a node whose backward raises (no derivative)."""
+
+    __slots__ = ()
+    node_name = "NotImplemented"
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, grad: Tensor, out: Tensor | None) -> Any:
+        raise RuntimeError("derivative for aten::scatter is not implemented")
+
+
+def _not_implemented_node(res: Tensor, *inputs: Any) -> Tensor:
+    """Make res's grad_fn the NotImplemented node over the inputs that require grad, as torch does."""
+    from ..autograd.grad_mode import MODE
+
+    ts = tuple(t for t in inputs if isinstance(t, Tensor) and t._requires_grad)
+    if ts and MODE.enabled:
+        _ScatterNotImplemented()._link(ts, res)
+    return res

@@ -584,6 +584,8 @@ class ProdAll(Op):
         x = self.inputs[0]
         if MODE.enabled and not (x._data == 0).any():
             return grad * _cj(out / x)
+        if MODE.enabled:  # create_graph through an exact zero: torch's differentiable form
+            return grad * _cj(_prod_safe_zeros(x.reshape(-1), 0).reshape(x.shape))
         others = _prod_others(x._data.reshape(1, -1)).reshape(x._data.shape)
         return grad * _wrap(np.conj(others) if others.dtype.kind == "c" else others)
 
@@ -609,6 +611,8 @@ class ProdDim(Op):
         g = _unreduce(grad, x.shape, dims, self.keepdim)
         if MODE.enabled and not (x._data == 0).any():
             return g * _cj(_unreduce(out, x.shape, dims, self.keepdim) / x)
+        if MODE.enabled:  # create_graph through an exact zero: torch's differentiable form
+            return g * _cj(_prod_safe_zeros(x, self.dim))
         others = np.moveaxis(_prod_others(_moved(x._data, self.dim)), -1, self.dim)
         return g * _wrap(np.ascontiguousarray(np.conj(others) if others.dtype.kind == "c" else others))
 
@@ -697,6 +701,8 @@ class Cumprod(Op):
             return grad
         if MODE.enabled and not (x._data == 0).any():
             return Cumsum.apply(grad * _cj(out), dim=self.dim, reverse=True) / _cj(x)
+        if MODE.enabled:  # create_graph through an exact zero: the same sums, written with ember ops
+            return _cumprod_zeros_grad(_cj(x), grad, self.dim)
         xm, gm = _moved(x._data, self.dim), _moved(grad._data, self.dim)
         n = xm.shape[-1]
         m = np.repeat(xm[..., None, :], n, axis=-2)  # row i: x with x_i replaced by 1
@@ -904,13 +910,19 @@ def aminmax(x: Tensor, *, dim: Any = None, keepdim: bool = False) -> Any:
     return _aminmax(*Aminmax.run(x, dims, keepdim))
 
 
-def _rt(name: str, fields: tuple[str, str] = ("values", "indices")) -> type:
+def _rt(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
     base = namedtuple("_" + name, list(fields))
 
     def rep(self: Any) -> str:
-        return f"torch.return_types.{name}(\n{fields[0]}={self[0]!r},\n{fields[1]}={self[1]!r})"
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
 
-    cls = type(name, (base,), {"__slots__": (), "__repr__": rep})
+    def new(cls: type, *args: Any, **kw: Any) -> Any:
+        if len(args) == 1 and not kw:  # torch's structseq also takes one sequence
+            args = tuple(args[0])
+        return base.__new__(cls, *args, **kw)
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": rep, "__new__": new})
     setattr(return_types, name, cls)
     return cls
 
@@ -1168,3 +1180,121 @@ def any(x: Tensor, dim: Any = None, keepdim: bool = False, *, out: Tensor | None
 
 
 # NOTE: the Tensor methods of these ops are attached here: the marked section of _tensor.py sits outside the class
+
+
+# ---------------------------------------------------------------- issue 3: quantile (helper B)
+_QUANTILE_MODES = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(x: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str, out: Tensor | None,
+              ignore_nan: bool) -> Tensor:  # fmt: skip
+    """torch's quantile: sort along dim, gather the neighbours of each rank, lerp between them."""
+    from .movement import Squeeze4
+    from .pointwise import lerp
+
+    if interpolation not in _QUANTILE_MODES:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, but got "
+                           f"{interpolation}")  # fmt: skip
+    if not isinstance(q, Tensor):
+        qf = float(q)
+        if not 0 <= qf <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {qf:g}")
+        q = _wrap(np.asarray(qf, dtype=x._data.dtype))
+    if x._data.size == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    qa = q._data
+    if qa.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if x._data.dtype not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if qa.dtype != x._data.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if out is not None and out._data.dtype != x._data.dtype:
+        raise RuntimeError("quantile() out tensor must be same dtype as the input tensor")
+    if not ((qa >= 0) & (qa <= 1)).all():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    nd = x._data.ndim
+    d = _wrap_dim(dim, nd) if dim is not None else None
+    if d is not None and nd > 0:
+        out_shape = list(x._data.shape)
+        if keepdim:
+            out_shape[d] = 1
+        else:
+            del out_shape[d]
+    else:
+        out_shape = [1] * nd if keepdim else []
+    if d is None:
+        srt = x.flatten().sort()[0]
+    elif d == nd - 1:
+        srt = x.sort()[0]
+    else:
+        srt = x.unsqueeze(-1).transpose(d, -1).sort()[0]
+    out_shape.insert(0, qa.size)
+    n = srt._data.shape[-1]
+    srt = srt.view(*out_shape[1:], n)
+    sd = srt._data
+    qv = qa.reshape(-1).astype(np.float64)
+    if ignore_nan:
+        cnt = (~np.isnan(sd)).sum(-1, keepdims=True) - 1
+        ranks = np.maximum(qv * cnt, 0)
+    else:
+        ranks = np.where(np.isnan(sd).any(-1, keepdims=True), n - 1, qv * (n - 1))
+    ranks = ranks.astype(sd.dtype)  # NOTE: torch computes the ranks in the input's dtype
+    if interpolation == "lower":
+        ranks = np.floor(ranks)
+    elif interpolation == "higher":
+        ranks = np.ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = np.round(ranks)
+    below = ranks.astype(np.int64)
+    res = srt.gather(-1, _wrap(below))
+    if interpolation in ("linear", "midpoint"):
+        w = np.full_like(ranks, 0.5) if interpolation == "midpoint" else (ranks - below).astype(ranks.dtype)
+        res = lerp(res, srt.gather(-1, _wrap(np.ceil(ranks).astype(np.int64))), _wrap(w))
+    if qa.ndim == 0:
+        res = Squeeze4.apply(res, shape=res._data.shape[:-1])
+    else:
+        res = res.unsqueeze(0).transpose(0, -1)
+        res = Squeeze4.apply(res, shape=res._data.shape[:-1])
+    return res if out is None else _out(out, res)
+
+
+def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear",
+             out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The q-th quantiles of input (along dim). See torch.quantile."""
+    return _quantile(input, q, dim, keepdim, interpolation, out, False)
+
+
+def nanquantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                interpolation: str = "linear", out: Tensor | None = None) -> Tensor:  # fmt: skip
+    """quantile, ignoring NaN values. See torch.nanquantile."""
+    return _quantile(input, q, dim, keepdim, interpolation, out, True)
+
+
+# ---------------------------------------------------------------- issue 3: prod / cumprod double backward (helper B)
+def _prod_safe_zeros(x: Tensor, dim: int) -> Tensor:
+    """For each element along dim, the product of the others, as differentiable ember ops (torch's
+    prod_safe_zeros_backward: an exclusive cumprod from each end)."""
+    from .movement import cat
+
+    n = x.shape[dim]
+    if n == 0:
+        return x
+    ones_shape = list(x.shape)
+    ones_shape[dim] = 1
+    ones = _wrap(np.ones(ones_shape, dtype=x._data.dtype))
+    fwd = cat([ones, x.narrow(dim, 0, n - 1)], dim).cumprod(dim)
+    rev = cat([ones, x.narrow(dim, 1, n - 1).flip(dim)], dim).cumprod(dim).flip(dim)
+    return fwd * rev
+
+
+def _cumprod_zeros_grad(x: Tensor, grad: Tensor, dim: int) -> Tensor:
+    """d/dx_i sum_j g_j prod_{k<=j} x_k = sum_{j>=i} g_j prod_{k<=j, k!=i} x_k, as differentiable ember ops."""
+    from .pointwise import where
+
+    xm, gm = x.movedim(dim, -1), grad.movedim(dim, -1)
+    n = xm.shape[-1]
+    eye = _wrap(np.eye(n, dtype=bool))
+    part = where(eye, 1.0, xm.unsqueeze(-2)).cumprod(-1)  # row i: the running product with x_i left out
+    upper = _wrap(np.triu(np.ones((n, n), dtype=x._data.dtype)))
+    return (part * upper * gm.unsqueeze(-2)).sum(-1).movedim(-1, dim)
